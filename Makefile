@@ -1,0 +1,59 @@
+# Lambda Deck: the only commands a newcomer needs.
+#   make run    set up this machine, build, start a seeded local AWS and open the app on it
+#   make test   everything CI checks: format, lints, unit, integration, UI, end-to-end
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+CARGO ?= cargo
+APP := target/debug/lambda-deck
+LDECK_DEV := target/debug/ldeck-dev
+# The e2e suite runs the real window on a virtual display, inside a private D-Bus session.
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
+
+.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-ui e2e bindings clean
+
+run: setup build
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run: no display (DISPLAY/WAYLAND_DISPLAY unset). On a headless machine: xvfb-run make run" >&2; exit 1; fi
+	$(LDECK_DEV) serve --seed demo -- $(APP)
+
+setup:
+	@scripts/setup.sh
+
+ui:
+	cd ui && npm run build --silent
+
+# The app embeds ui/dist, so the UI is built first.
+build: ui
+	$(CARGO) build -p lambda-deck -p lambda-deck-app -p lambda-deck-devtools
+
+test: setup ui lint check-core test-rust test-ui e2e
+	@echo "make test: all checks passed"
+
+lint: fmt clippy
+
+fmt:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+check-core:
+	@scripts/check-core-independence.sh
+
+# Unit tests and the integration tests against the local AWS (started by the harness).
+test-rust:
+	$(CARGO) test --workspace
+
+test-ui:
+	cd ui && npm run check --silent && npm test --silent
+
+e2e: build
+	$(XVFB) node --test --test-concurrency=1 tests/e2e/
+
+# Regenerates ui/src/lib/bindings.ts from the Rust commands.
+bindings:
+	UPDATE_BINDINGS=1 $(CARGO) test -p lambda-deck-app typescript_bindings
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules tests/e2e/screenshots

@@ -1,0 +1,156 @@
+//! `ldeck-dev`: developer commands around the local AWS.
+//!
+//! `ldeck-dev serve --seed demo -- ./target/debug/lambda-deck` starts MiniStack on a free
+//! loopback port, seeds the demo account, writes an AWS CLI profile `local-demo` that
+//! points at it, runs the command with that profile selected and stops MiniStack when
+//! the command exits (this is `make run`). Without a command it serves until SIGINT,
+//! SIGTERM or the end of its standard input (the e2e suite uses that).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use lambda_deck_devtools::{demo, local_aws, LocalAws};
+
+/// The AWS CLI profile written for the demo.
+const DEMO_PROFILE: &str = "local-demo";
+
+#[derive(Debug, Parser)]
+#[command(name = "ldeck-dev", about = "Lambda Deck developer tools (local AWS, demo data)")]
+struct Cli {
+    #[command(subcommand)]
+    command: DevCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Start the local AWS, seed it, and run a command against it (or serve until stopped).
+    Serve {
+        /// What to put in the account.
+        #[arg(long, value_enum, default_value = "demo")]
+        seed: Seed,
+        /// Also create this many small functions named `bulk-0000`, … (pagination, load).
+        #[arg(long, default_value_t = 0)]
+        bulk: usize,
+        /// Write the environment (KEY=VALUE lines) that selects the demo profile here.
+        #[arg(long)]
+        env_file: Option<PathBuf>,
+        /// The command to run with the demo profile selected.
+        #[arg(last = true)]
+        command: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Seed {
+    Demo,
+    Empty,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let DevCommand::Serve { seed, bulk, env_file, command } = Cli::parse().command;
+    match serve(seed, bulk, env_file.as_deref(), &command).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("ldeck-dev: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(
+    seed: Seed,
+    bulk: usize,
+    env_file: Option<&Path>,
+    command: &[String],
+) -> Result<ExitCode, Box<dyn std::error::Error + Send + Sync>> {
+    let started = Instant::now();
+    let local = LocalAws::start()?;
+    eprintln!("ldeck-dev: local AWS (MiniStack) on {} in {:.1?}", local.endpoint_url(), started.elapsed());
+    let client = aws_sdk_lambda::Client::new(&local.sdk_config());
+    if let Seed::Demo = seed {
+        let summary = demo::seed_demo(&client).await?;
+        eprintln!(
+            "ldeck-dev: seeded {} functions, {} aliases, {} invocations ({} failed) in {:.1?}",
+            summary.functions,
+            summary.aliases,
+            summary.invocations,
+            summary.failed_invocations,
+            started.elapsed()
+        );
+    }
+    if bulk > 0 {
+        demo::seed_bulk_functions(&client, "bulk", bulk).await?;
+        eprintln!("ldeck-dev: created {bulk} bulk functions");
+    }
+
+    let env = write_demo_profile(&local)?;
+    if let Some(path) = env_file {
+        let lines: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        std::fs::write(path, lines)?;
+    }
+
+    let Some((program, args)) = command.split_first() else {
+        eprintln!("ldeck-dev: serving; stop with Ctrl+C");
+        wait_for_stop().await;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let mut child = tokio::process::Command::new(program);
+    child.args(args).envs(env.iter().map(|(k, v)| (k, v)));
+    // The profile decides; stray AWS_* settings of the calling shell must not override it.
+    for key in ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+        child.env_remove(key);
+    }
+    let status = child.status().await?;
+    drop(local);
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Writes `config` and `credentials` files with the `local-demo` profile into the
+/// emulator's work directory and returns the environment that selects them.
+fn write_demo_profile(local: &LocalAws) -> std::io::Result<Vec<(String, String)>> {
+    let dir = local.work_dir().join("aws");
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        format!("[profile {DEMO_PROFILE}]\nregion = {}\nendpoint_url = {}\n", local_aws::REGION, local.endpoint_url()),
+    )?;
+    std::fs::write(
+        &credentials,
+        format!(
+            "[{DEMO_PROFILE}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            local_aws::ACCESS_KEY_ID,
+            local_aws::SECRET_ACCESS_KEY
+        ),
+    )?;
+    Ok(vec![
+        ("AWS_CONFIG_FILE".into(), config.display().to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE".into(), credentials.display().to_string()),
+        ("AWS_PROFILE".into(), DEMO_PROFILE.into()),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("LDECK_LOCAL_AWS_ENDPOINT".into(), local.endpoint_url()),
+    ])
+}
+
+/// Returns on SIGINT, SIGTERM or when standard input reaches its end.
+async fn wait_for_stop() {
+    use tokio::io::AsyncReadExt;
+    let mut sigterm = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(signal) => signal,
+        Err(_) => return,
+    };
+    let stdin_closed = async {
+        let mut stdin = tokio::io::stdin();
+        let mut buf = [0u8; 256];
+        while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = sigterm.recv() => {}
+        _ = stdin_closed => {}
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One-time, rerunnable set-up of everything Lambda Deck needs on a Debian 12 machine:
+# system packages (Tauri prerequisites + test tools), the UI's npm packages, the local
+# AWS emulator (MiniStack) in its own venv, and tauri-driver for the e2e suite.
+# Each step is skipped when it is already done, so `make run` / `make test` can call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MINISTACK_VERSION="1.5.33"      # pinned: local-aws.md describes this version
+CBOR2_VERSION="5.6.5"           # aws-sdk-cloudwatch speaks RPCv2 CBOR
+TAURI_DRIVER_VERSION="2.1.0"
+VENV_DIR=".tools/ministack-venv"
+
+APT_PACKAGES=(
+  # building the desktop shell (Tauri 2 on Linux)
+  libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev
+  # running it headless and driving it in the e2e suite
+  xvfb webkit2gtk-driver dbus-x11 imagemagick xdotool x11-utils
+  # the emulator's venv
+  python3-venv
+)
+
+log() { printf '[setup] %s\n' "$*"; }
+
+install_system_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && { log "system packages present"; return; }
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"
+    else
+      echo "[setup] missing system packages: ${missing[*]}" >&2
+      echo "[setup] run as root or with sudo: apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  local apt_log="${TMPDIR:-/tmp}/lambda-deck-apt.log"
+  $sudo apt-get update -qq >"$apt_log" 2>&1 || { tail -20 "$apt_log" >&2; exit 1; }
+  # Another apt run holding the dpkg lock makes the first try fail: wait and retry once.
+  if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; then
+    log "apt-get install failed; retrying in 15 s"
+    sleep 15
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1 || { tail -30 "$apt_log" >&2; exit 1; }
+  fi
+}
+
+install_ui_packages() {
+  if [ -d ui/node_modules ] && [ ui/node_modules/.package-lock.json -nt ui/package-lock.json ]; then
+    log "ui packages present"; return
+  fi
+  log "npm ci in ui/"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+install_local_aws() {
+  if [ -x "$VENV_DIR/bin/ministack" ] && "$VENV_DIR/bin/pip" show ministack 2>/dev/null | grep -q "^Version: $MINISTACK_VERSION$"; then
+    log "ministack $MINISTACK_VERSION present"; return
+  fi
+  log "creating $VENV_DIR with ministack $MINISTACK_VERSION"
+  python3 -m venv "$VENV_DIR"
+  "$VENV_DIR/bin/pip" install -q --disable-pip-version-check "ministack==$MINISTACK_VERSION" "cbor2==$CBOR2_VERSION"
+}
+
+install_tauri_driver() {
+  if command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    log "tauri-driver present"; return
+  fi
+  log "cargo install tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+}
+
+install_system_packages
+install_ui_packages
+install_local_aws
+install_tauri_driver
+log "done"

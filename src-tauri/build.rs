@@ -1,0 +1,5 @@
+fn main() {
+    // Declares the app's own commands so that capabilities/ can allow exactly these.
+    let manifest = tauri_build::AppManifest::new().commands(&["active_connection", "list_functions"]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script failed");
+}

@@ -1,0 +1,195 @@
+//! The one place that turns a profile selection into AWS SDK clients.
+//!
+//! Region, endpoint URL and credentials follow the AWS CLI: explicit values first, then
+//! the standard environment variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,
+//! AWS_ACCESS_KEY_ID, …), then the profile in ~/.aws/config and ~/.aws/credentials.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// What the user chose: each `None` falls back to the environment and the AWS CLI files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSelection {
+    /// A profile of the AWS CLI's config files.
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// A custom endpoint (LocalStack, MiniStack, a VPC endpoint, …).
+    pub endpoint_url: Option<String>,
+}
+
+/// What the UI may know about the active connection: nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionSummary {
+    /// The AWS CLI profile in use ("default" when none was named).
+    pub profile: String,
+    pub region: String,
+    /// Set only when a custom endpoint replaces AWS's own.
+    pub endpoint_url: Option<String>,
+}
+
+/// Resolved configuration for one profile and region, from which clients are built.
+#[derive(Debug, Clone)]
+pub struct AwsConnection {
+    sdk_config: SdkConfig,
+    summary: ConnectionSummary,
+}
+
+impl AwsConnection {
+    /// Resolves the selection the way the AWS CLI would. Makes no network call:
+    /// credentials are fetched lazily by the first request.
+    pub async fn resolve(selection: &ProfileSelection) -> Result<Self, Error> {
+        if let Some(url) = &selection.endpoint_url {
+            validate_endpoint_url(url)?;
+        }
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(profile) = &selection.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &selection.region {
+            loader = loader.region(aws_config::Region::new(region.clone()));
+        }
+        if let Some(url) = &selection.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        Self::from_sdk_config(loader.load().await, selection.profile.clone())
+    }
+
+    /// Wraps an already-built SDK configuration (tests, tools that build their own).
+    pub fn from_sdk_config(sdk_config: SdkConfig, profile: Option<String>) -> Result<Self, Error> {
+        let Some(region) = sdk_config.region().map(|r| r.to_string()) else {
+            return Err(Error::Configuration(
+                "No AWS region is set: pass --region, set AWS_REGION, or give the profile a region.".into(),
+            ));
+        };
+        if let Some(url) = sdk_config.endpoint_url() {
+            validate_endpoint_url(url)?;
+        }
+        let profile = profile
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+            .unwrap_or_else(|| "default".to_string());
+        let summary = ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
+        Ok(Self { sdk_config, summary })
+    }
+
+    pub fn summary(&self) -> &ConnectionSummary {
+        &self.summary
+    }
+
+    /// Where requests go, for error messages: the custom endpoint or the regional one.
+    pub fn endpoint_label(&self) -> String {
+        match &self.summary.endpoint_url {
+            Some(url) => url.clone(),
+            None => format!("AWS {}", self.summary.region),
+        }
+    }
+
+    pub fn lambda(&self) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(&self.sdk_config)
+    }
+
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        let mut config = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk_config);
+        if let Some(endpoint) = self.sdk_config.endpoint_url() {
+            if let Some(host) = host_of(endpoint) {
+                config = config.interceptor(StripLiveTailHostPrefix { endpoint_host: host.to_string() });
+            }
+        }
+        aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
+    }
+}
+
+/// Rejects endpoint URLs that cannot work before anything is sent.
+pub fn validate_endpoint_url(url: &str) -> Result<(), Error> {
+    let invalid = |why: &str| Error::InvalidInput(format!("Invalid endpoint URL \"{url}\": {why}"));
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| invalid("it must start with http:// or https://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') {
+        return Err(invalid("it has no host"));
+    }
+    if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
+        if port.parse::<u16>().is_err() {
+            return Err(invalid("the port is not a number from 0 to 65535"));
+        }
+    }
+    if host.contains(char::is_whitespace) {
+        return Err(invalid("it contains spaces"));
+    }
+    Ok(())
+}
+
+/// `host[:port]` of an http(s) URL.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())
+}
+
+/// StartLiveTail is modelled with the host prefix `stream-`, so the SDK sends it to
+/// `stream-<endpoint host>`. With a custom endpoint (a local emulator on 127.0.0.1) that
+/// host does not exist; this puts the configured host back before the request is signed.
+/// See aws-facts.md (CloudWatch Logs) and local-aws.md.
+#[derive(Debug)]
+struct StripLiveTailHostPrefix {
+    endpoint_host: String,
+}
+
+impl Intercept for StripLiveTailHostPrefix {
+    fn name(&self) -> &'static str {
+        "StripLiveTailHostPrefix"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        let prefixed = format!("stream-{}", self.endpoint_host);
+        if host_of(request.uri()) == Some(prefixed.as_str()) {
+            let fixed = request.uri().replacen(&prefixed, &self.endpoint_host, 1);
+            request.set_uri(fixed)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls_are_validated_before_use() {
+        assert!(validate_endpoint_url("http://127.0.0.1:4566").is_ok());
+        assert!(validate_endpoint_url("https://lambda.eu-west-1.amazonaws.com/").is_ok());
+        for bad in ["127.0.0.1:4566", "ftp://x", "http://", "http://host:port", "http://:80"] {
+            let err = validate_endpoint_url(bad).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{bad}");
+            assert!(err.to_string().contains(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn host_of_keeps_the_port() {
+        assert_eq!(host_of("http://127.0.0.1:4566/path"), Some("127.0.0.1:4566"));
+        assert_eq!(host_of("https://example.com"), Some("example.com"));
+        assert_eq!(host_of("no-scheme"), None);
+    }
+
+    #[tokio::test]
+    async fn a_missing_region_is_a_configuration_error() {
+        let config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).build();
+        let err = AwsConnection::from_sdk_config(config, Some("p".into())).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Configuration);
+    }
+}

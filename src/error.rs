@@ -1,0 +1,195 @@
+//! The one error type of the core and its IPC shape `{ code, message }`.
+//!
+//! AWS failures are classified here, once, from the SDK's structured error metadata
+//! (error codes and dispatch-failure kinds), never from message text.
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong in the core, worded for the person who will read it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something the user typed or passed is not acceptable; nothing was sent.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The profile, region or endpoint cannot be used as configured.
+    #[error("{0}")]
+    Configuration(String),
+    /// The endpoint could not be reached (offline, DNS, refused, timed out).
+    #[error("Cannot reach AWS at {endpoint}: {detail}. Check the network (or the endpoint URL) and retry.")]
+    Network { endpoint: String, detail: String },
+    /// AWS refused the request because of the request rate.
+    #[error("AWS is throttling requests ({0}). Wait a moment and retry.")]
+    Throttled(String),
+    /// Missing, invalid or expired credentials.
+    #[error("The credentials were not accepted: {0}")]
+    Credentials(String),
+    /// Authenticated, but not allowed.
+    #[error("Access denied: {0}")]
+    AccessDenied(String),
+    /// Any other error answered by the AWS service.
+    #[error("AWS returned an error: {0}")]
+    Service(String),
+    /// A bug or an unexpected state inside Lambda Deck.
+    #[error("Internal error: {0}")]
+    Internal(String),
+}
+
+/// The closed set of error codes crossing IPC and shown by the CLI. The UI branches on
+/// these (retry for `network`/`throttled`, "fix credentials" for `credentials`, …), so add
+/// a variant only when a consumer needs to tell it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    Configuration,
+    Network,
+    Throttled,
+    Credentials,
+    AccessDenied,
+    Service,
+    Internal,
+}
+
+/// What crosses the IPC boundary when a command fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::Configuration(_) => ErrorCode::Configuration,
+            Error::Network { .. } => ErrorCode::Network,
+            Error::Throttled(_) => ErrorCode::Throttled,
+            Error::Credentials(_) => ErrorCode::Credentials,
+            Error::AccessDenied(_) => ErrorCode::AccessDenied,
+            Error::Service(_) => ErrorCode::Service,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload { code: self.code(), message: self.to_string() }
+    }
+
+    /// Classifies a failed SDK call. `endpoint` names where the call went, for the
+    /// network message. Callers check operation-specific `is_*` variants first.
+    pub fn from_sdk<E, R>(err: SdkError<E, R>, endpoint: &str) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        match err {
+            SdkError::DispatchFailure(failure) => {
+                if failure.is_io() || failure.is_timeout() {
+                    Error::Network {
+                        endpoint: endpoint.to_string(),
+                        detail: innermost_cause(failure.as_connector_error()),
+                    }
+                } else if caused_by_credentials(&failure) {
+                    // Identity resolution (no or unusable credentials) fails at dispatch too.
+                    Error::Credentials(innermost_cause(Some(&failure)))
+                } else {
+                    Error::Network {
+                        endpoint: endpoint.to_string(),
+                        detail: DisplayErrorContext(&failure).to_string(),
+                    }
+                }
+            }
+            SdkError::TimeoutError(_) => Error::Network {
+                endpoint: endpoint.to_string(),
+                detail: "the request timed out".to_string(),
+            },
+            SdkError::ServiceError(service) => {
+                let err = service.into_err();
+                classify_service_error(err.code(), err.message(), &DisplayErrorContext(&err).to_string())
+            }
+            other => Error::Internal(DisplayErrorContext(&other).to_string()),
+        }
+    }
+}
+
+/// Maps an AWS error code (the structured `code` of the response) to an error kind.
+pub(crate) fn classify_service_error(code: Option<&str>, message: Option<&str>, fallback: &str) -> Error {
+    let text = match (code, message) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => fallback.to_string(),
+    };
+    match code.unwrap_or_default() {
+        "ThrottlingException" | "TooManyRequestsException" | "Throttling" | "RequestLimitExceeded" => {
+            Error::Throttled(text)
+        }
+        "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "ExpiredTokenException"
+        | "ExpiredToken"
+        | "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
+        | "MissingAuthenticationToken" => Error::Credentials(text),
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => Error::AccessDenied(text),
+        _ => Error::Service(text),
+    }
+}
+
+/// True when a credentials provider's error is somewhere in the source chain.
+fn caused_by_credentials(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(err) = current {
+        if err.downcast_ref::<CredentialsError>().is_some() {
+            return true;
+        }
+        current = err.source();
+    }
+    false
+}
+
+fn innermost_cause(err: Option<&(dyn std::error::Error + 'static)>) -> String {
+    let Some(mut current) = err else { return "connection failed".to_string() };
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_codes_become_throttled() {
+        let err = classify_service_error(Some("TooManyRequestsException"), Some("Rate exceeded"), "");
+        assert_eq!(err.code(), ErrorCode::Throttled);
+        assert!(err.to_string().contains("Rate exceeded"), "{err}");
+    }
+
+    #[test]
+    fn signature_and_expiry_codes_become_credentials() {
+        for code in ["UnrecognizedClientException", "ExpiredTokenException", "InvalidSignatureException"] {
+            assert_eq!(classify_service_error(Some(code), None, "").code(), ErrorCode::Credentials, "{code}");
+        }
+    }
+
+    #[test]
+    fn unknown_codes_stay_service_errors_with_their_text() {
+        let err = classify_service_error(Some("KMSAccessDeniedException2"), Some("odd"), "");
+        assert_eq!(err.code(), ErrorCode::Service);
+        assert_eq!(err.to_string(), "AWS returned an error: KMSAccessDeniedException2: odd");
+    }
+
+    #[test]
+    fn payload_serializes_as_code_and_message() {
+        let payload = Error::Throttled("slow down".into()).to_payload();
+        let json = serde_json::to_value(&payload).unwrap();
+        assert_eq!(json["code"], "throttled");
+        assert_eq!(json["message"], "AWS is throttling requests (slow down). Wait a moment and retry.");
+    }
+}

@@ -1,0 +1,67 @@
+//! `ldeck` errors: one clear line on stderr and a non-zero exit, nothing on stdout.
+
+mod support;
+
+use support::ldeck_without_aws_env;
+
+fn run(command: &mut std::process::Command) -> (bool, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn unreachable_endpoint_is_one_line_naming_it() {
+    let (ok, stdout, stderr) = run(ldeck_without_aws_env()
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00")
+        .env("AWS_SECRET_ACCESS_KEY", "x")
+        .args(["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "functions", "list"]));
+    assert!(!ok);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("ldeck: error: Cannot reach AWS at http://127.0.0.1:9"), "{stderr}");
+}
+
+#[test]
+fn invalid_endpoint_url_is_refused_before_sending() {
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args(["--region", "us-east-1", "--endpoint-url", "localhost:4566", "functions", "list"]));
+    assert!(!ok);
+    assert_eq!(stderr.trim_end(), "ldeck: error: Invalid endpoint URL \"localhost:4566\": it must start with http:// or https://");
+}
+
+#[test]
+fn missing_region_says_how_to_set_one() {
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args(["functions", "list"]));
+    assert!(!ok);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("No AWS region is set: pass --region, set AWS_REGION"), "{stderr}");
+}
+
+#[test]
+fn missing_credentials_are_a_credentials_error() {
+    let (ok, _, stderr) =
+        run(ldeck_without_aws_env().args(["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "functions", "list"]));
+    assert!(!ok);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("ldeck: error: The credentials were not accepted"), "{stderr}");
+}
+
+#[test]
+fn unknown_profile_is_reported() {
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args([
+        "--profile",
+        "nope",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "functions",
+        "list",
+    ]));
+    assert!(!ok);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("nope"), "{stderr}");
+}

@@ -1,0 +1,120 @@
+// Starts what an e2e test needs — a seeded local AWS, tauri-driver, the real app — and
+// stops all of it, even when the test fails. Run under Xvfb (see the Makefile's `e2e`).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { WebDriverSession } from "./webdriver.mjs";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const APP = join(ROOT, "target/debug/lambda-deck");
+const LDECK_DEV = join(ROOT, "target/debug/ldeck-dev");
+const SCREENSHOTS = join(ROOT, "tests/e2e/screenshots");
+
+/** A seeded MiniStack on a free loopback port; resolves with the env selecting it. */
+export async function startLocalAws({ seed = "demo", bulk = 0 } = {}) {
+  const envFile = join(tmpdir(), `lambda-deck-e2e-env-${process.pid}-${Date.now()}`);
+  const args = ["serve", "--seed", seed, "--bulk", String(bulk), "--env-file", envFile];
+  // stdin stays a pipe: if this process dies, ldeck-dev sees EOF and stops MiniStack.
+  const child = spawn(LDECK_DEV, args, { stdio: ["pipe", "inherit", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(envFile)) {
+    if (child.exitCode !== null) throw new Error(`ldeck-dev exited with ${child.exitCode} before it was ready`);
+    if (Date.now() > deadline) throw new Error("the local AWS was not ready within 120 s");
+    await sleep(200);
+  }
+  const env = Object.fromEntries(
+    readFileSync(envFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  return {
+    env,
+    async stop() {
+      child.kill("SIGTERM");
+      await Promise.race([exited, sleep(15_000)]);
+    },
+  };
+}
+
+/**
+ * Starts tauri-driver (which starts WebKitWebDriver, which starts the app with this
+ * environment) and opens a WebDriver session on the real app window.
+ */
+export async function launchApp(appEnv) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = { ...process.env, ...appEnv };
+  // The app must see only the profile it is given, not stray AWS_* of the caller.
+  for (const key of ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"]) {
+    if (!(key in appEnv)) delete env[key];
+  }
+  const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const exited = new Promise((resolve) => driver.once("exit", resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const stopDriver = async () => {
+    // SIGTERM, never SIGKILL: only then does tauri-driver stop its WebKitWebDriver.
+    driver.kill("SIGTERM");
+    await Promise.race([exited, sleep(10_000)]);
+  };
+  try {
+    await waitForHttp(`${url}/status`, 20_000);
+    const session = await WebDriverSession.start(url, APP);
+    return {
+      session,
+      async stop() {
+        await session.end();
+        await stopDriver();
+      },
+    };
+  } catch (err) {
+    await stopDriver();
+    throw err;
+  }
+}
+
+/** Saves what the window shows as tests/e2e/screenshots/<name>.png (git-ignored). */
+export async function saveScreenshot(session, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  writeFileSync(path, await session.screenshot());
+  return path;
+}
+
+function tauriDriverPath() {
+  const installed = join(homedir(), ".cargo/bin/tauri-driver");
+  return existsSync(installed) ? installed : "tauri-driver";
+}
+
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

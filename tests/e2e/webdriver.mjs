@@ -1,0 +1,98 @@
+// A minimal W3C WebDriver client (the handful of endpoints the e2e suite uses), so the
+// suite needs nothing beyond Node's standard library.
+
+const ELEMENT_KEY = "element-6066-11e4-a52e-4a52e4a52e4a";
+
+export class WebDriverSession {
+  constructor(baseUrl, sessionId) {
+    this.baseUrl = baseUrl;
+    this.sessionId = sessionId;
+  }
+
+  /** Starts a session on the app at `application` through tauri-driver at `baseUrl`. */
+  static async start(baseUrl, application) {
+    const body = { capabilities: { alwaysMatch: { "tauri:options": { application } } } };
+    const value = await request(baseUrl, "POST", "/session", body);
+    return new WebDriverSession(baseUrl, value.sessionId);
+  }
+
+  async command(method, path, body) {
+    return request(this.baseUrl, method, `/session/${this.sessionId}${path}`, body);
+  }
+
+  async end() {
+    await this.command("DELETE", "").catch(() => {});
+  }
+
+  async findAll(css) {
+    const found = await this.command("POST", "/elements", { using: "css selector", value: css });
+    return found.map((element) => new Element(this, element[ELEMENT_KEY]));
+  }
+
+  async find(css) {
+    const found = await this.command("POST", "/element", { using: "css selector", value: css });
+    return new Element(this, found[ELEMENT_KEY]);
+  }
+
+  /** Runs a script in the page. Scripts return plain values; never let them throw. */
+  async execute(script, args = []) {
+    return this.command("POST", "/execute/sync", { script, args });
+  }
+
+  /** Polls `probe` until it returns a truthy value or `timeoutMs` passes. */
+  async waitFor(description, probe, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (err) {
+        last = err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${description} (last: ${last})`);
+  }
+
+  /** PNG bytes of the window as the user sees it. */
+  async screenshot() {
+    return Buffer.from(await this.command("GET", "/screenshot"), "base64");
+  }
+}
+
+class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+  text() {
+    return this.session.command("GET", `/element/${this.id}/text`);
+  }
+  attribute(name) {
+    return this.session.command("GET", `/element/${this.id}/attribute/${name}`);
+  }
+  click() {
+    return this.session.command("POST", `/element/${this.id}/click`, {});
+  }
+  clear() {
+    return this.session.command("POST", `/element/${this.id}/clear`, {});
+  }
+  type(text) {
+    return this.session.command("POST", `/element/${this.id}/value`, { text });
+  }
+}
+
+async function request(baseUrl, method, path, body) {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = payload.value?.message ?? JSON.stringify(payload);
+    throw new Error(`WebDriver ${method} ${path} failed (${response.status}): ${detail}`);
+  }
+  return payload.value;
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vite";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+
+// The desktop shell embeds ui/dist (src-tauri/tauri.conf.json → build.frontendDist).
+export default defineConfig({
+  plugins: [svelte()],
+  clearScreen: false,
+  build: { target: "es2021", outDir: "dist", emptyOutDir: true },
+  test: { include: ["src/**/*.test.ts"], environment: "node" },
+});
