@@ -4,13 +4,17 @@
 //! the standard environment variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,
 //! AWS_ACCESS_KEY_ID, …), then the profile in ~/.aws/config and ~/.aws/credentials.
 
+use std::borrow::Cow;
+
+use aws_config::profile::profile_file::ProfileFiles;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_types::os_shim_internal::{Env, Fs};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::Error;
 
@@ -25,7 +29,7 @@ pub struct ProfileSelection {
 }
 
 /// What the UI may know about the active connection: nothing secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionSummary {
     /// The AWS CLI profile in use ("default" when none was named).
@@ -48,6 +52,11 @@ impl AwsConnection {
     pub async fn resolve(selection: &ProfileSelection) -> Result<Self, Error> {
         if let Some(url) = &selection.endpoint_url {
             validate_endpoint_url(url)?;
+        }
+        let named_profile =
+            selection.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+        if let Some(profile) = &named_profile {
+            ensure_profile_exists(profile).await?;
         }
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(profile) = &selection.profile {
@@ -103,6 +112,26 @@ impl AwsConnection {
             }
         }
         aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
+    }
+}
+
+/// A profile named by the user must exist in the AWS CLI's files, as the AWS CLI insists:
+/// the SDK alone would silently fall back to other credentials.
+async fn ensure_profile_exists(profile: &str) -> Result<(), Error> {
+    let profiles = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &ProfileFiles::default(),
+        Some(Cow::Owned(profile.to_string())),
+    )
+    .await
+    .map_err(|err| Error::Configuration(format!("Cannot read the AWS config files: {err}")))?;
+    if profiles.get_profile(profile).is_some() {
+        Ok(())
+    } else {
+        Err(Error::Configuration(format!(
+            "The config profile ({profile}) could not be found in the AWS config or credentials file."
+        )))
     }
 }
 

@@ -55,7 +55,7 @@ pub enum ErrorCode {
 }
 
 /// What crosses the IPC boundary when a command fails.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ErrorPayload {
     pub code: ErrorCode,
@@ -89,18 +89,16 @@ impl Error {
     {
         match err {
             SdkError::DispatchFailure(failure) => {
+                let cause = failure.as_connector_error().map(|e| e as &(dyn std::error::Error + 'static));
                 if failure.is_io() || failure.is_timeout() {
-                    Error::Network {
-                        endpoint: endpoint.to_string(),
-                        detail: innermost_cause(failure.as_connector_error()),
-                    }
-                } else if caused_by_credentials(&failure) {
+                    Error::Network { endpoint: endpoint.to_string(), detail: innermost_cause(cause) }
+                } else if cause.is_some_and(caused_by_credentials) {
                     // Identity resolution (no or unusable credentials) fails at dispatch too.
-                    Error::Credentials(innermost_cause(Some(&failure)))
+                    Error::Credentials(innermost_cause(cause))
                 } else {
                     Error::Network {
                         endpoint: endpoint.to_string(),
-                        detail: DisplayErrorContext(&failure).to_string(),
+                        detail: cause.map_or_else(|| "dispatch failed".to_string(), |e| DisplayErrorContext(e).to_string()),
                     }
                 }
             }

@@ -1,14 +1,14 @@
 //! Lambda functions: listing (every page) and the plain summary the UI and CLI show.
 
 use aws_sdk_lambda::types::FunctionConfiguration;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::aws::AwsConnection;
 use crate::Error;
 
 /// One row of the function list. Values are as AWS returns them (`last_modified` is
 /// Lambda's ISO-8601 string, `memory_size` in MB, `timeout` in seconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionSummary {
     pub function_name: String,

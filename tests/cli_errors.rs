@@ -63,5 +63,8 @@ fn unknown_profile_is_reported() {
     ]));
     assert!(!ok);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("nope"), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        "ldeck: error: The config profile (nope) could not be found in the AWS config or credentials file."
+    );
 }

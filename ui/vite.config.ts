@@ -1,4 +1,4 @@
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 // The desktop shell embeds ui/dist (src-tauri/tauri.conf.json → build.frontendDist).

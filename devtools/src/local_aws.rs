@@ -87,12 +87,12 @@ impl LocalAws {
     /// An SDK configuration with static local credentials, pointed at this emulator.
     pub fn sdk_config(&self) -> SdkConfig {
         let credentials =
-            aws_config::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "lambda-deck-local-aws");
+            aws_credential_types::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "lambda-deck-local-aws");
         SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(REGION))
             .endpoint_url(self.endpoint_url())
-            .credentials_provider(aws_config::meta::credentials::SharedCredentialsProvider::new(credentials))
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
             .build()
     }
 

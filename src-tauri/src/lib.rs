@@ -13,6 +13,8 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![commands::active_connection, commands::list_functions])
+        // Commands only send these types to the UI: one type each, not Serialize/Deserialize twins.
+        .disable_serde_phases()
 }
 
 pub fn run() {
