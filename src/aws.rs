@@ -6,14 +6,14 @@
 
 use std::borrow::Cow;
 
-use aws_config::profile::profile_file::ProfileFiles;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_types::os_shim_internal::{Env, Fs};
+use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_types::os_shim_internal::{Env, Fs};
 use serde::Serialize;
 
 use crate::Error;
@@ -84,7 +84,8 @@ impl AwsConnection {
         let profile = profile
             .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
             .unwrap_or_else(|| "default".to_string());
-        let summary = ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
+        let summary =
+            ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
         Ok(Self { sdk_config, summary })
     }
 
@@ -121,7 +122,7 @@ async fn ensure_profile_exists(profile: &str) -> Result<(), Error> {
     let profiles = aws_config::profile::load(
         &Fs::real(),
         &Env::real(),
-        &ProfileFiles::default(),
+        &EnvConfigFiles::default(),
         Some(Cow::Owned(profile.to_string())),
     )
     .await

@@ -98,14 +98,14 @@ impl Error {
                 } else {
                     Error::Network {
                         endpoint: endpoint.to_string(),
-                        detail: cause.map_or_else(|| "dispatch failed".to_string(), |e| DisplayErrorContext(e).to_string()),
+                        detail: cause
+                            .map_or_else(|| "dispatch failed".to_string(), |e| DisplayErrorContext(e).to_string()),
                     }
                 }
             }
-            SdkError::TimeoutError(_) => Error::Network {
-                endpoint: endpoint.to_string(),
-                detail: "the request timed out".to_string(),
-            },
+            SdkError::TimeoutError(_) => {
+                Error::Network { endpoint: endpoint.to_string(), detail: "the request timed out".to_string() }
+            }
             SdkError::ServiceError(service) => {
                 let err = service.into_err();
                 classify_service_error(err.code(), err.message(), &DisplayErrorContext(&err).to_string())

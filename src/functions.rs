@@ -49,7 +49,10 @@ pub async fn list_functions(connection: &AwsConnection) -> Result<Vec<FunctionSu
 }
 
 /// [`list_functions`] on a given client; `endpoint` names it in network errors.
-pub async fn list_functions_with(client: &aws_sdk_lambda::Client, endpoint: &str) -> Result<Vec<FunctionSummary>, Error> {
+pub async fn list_functions_with(
+    client: &aws_sdk_lambda::Client,
+    endpoint: &str,
+) -> Result<Vec<FunctionSummary>, Error> {
     let mut pages = client.list_functions().max_items(50).into_paginator().send();
     let mut functions = Vec::new();
     while let Some(page) = pages.next().await {
@@ -113,7 +116,9 @@ mod tests {
     #[tokio::test]
     async fn throttling_is_reported_as_throttled() {
         let throttled = mock!(aws_sdk_lambda::Client::list_functions).then_error(|| {
-            ListFunctionsError::TooManyRequestsException(TooManyRequestsException::builder().message("Rate exceeded").build())
+            ListFunctionsError::TooManyRequestsException(
+                TooManyRequestsException::builder().message("Rate exceeded").build(),
+            )
         });
         let client = mock_client!(aws_sdk_lambda, [&throttled]);
 

@@ -27,9 +27,19 @@ fn unreachable_endpoint_is_one_line_naming_it() {
 
 #[test]
 fn invalid_endpoint_url_is_refused_before_sending() {
-    let (ok, _, stderr) = run(ldeck_without_aws_env().args(["--region", "us-east-1", "--endpoint-url", "localhost:4566", "functions", "list"]));
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args([
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "localhost:4566",
+        "functions",
+        "list",
+    ]));
     assert!(!ok);
-    assert_eq!(stderr.trim_end(), "ldeck: error: Invalid endpoint URL \"localhost:4566\": it must start with http:// or https://");
+    assert_eq!(
+        stderr.trim_end(),
+        "ldeck: error: Invalid endpoint URL \"localhost:4566\": it must start with http:// or https://"
+    );
 }
 
 #[test]
@@ -42,8 +52,14 @@ fn missing_region_says_how_to_set_one() {
 
 #[test]
 fn missing_credentials_are_a_credentials_error() {
-    let (ok, _, stderr) =
-        run(ldeck_without_aws_env().args(["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "functions", "list"]));
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args([
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "functions",
+        "list",
+    ]));
     assert!(!ok);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("ldeck: error: The credentials were not accepted"), "{stderr}");

@@ -59,7 +59,10 @@ async fn cli_table_shows_the_demo_account() {
     assert!(output.status.success(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
     let table = String::from_utf8(output.stdout).unwrap();
     let header = table.lines().next().unwrap();
-    assert_eq!(header.split_whitespace().collect::<Vec<_>>(), ["NAME", "RUNTIME", "MEMORY", "TIMEOUT", "LAST", "MODIFIED"]);
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["NAME", "RUNTIME", "MEMORY", "TIMEOUT", "LAST", "MODIFIED"]
+    );
     let payments = table.lines().find(|l| l.starts_with("payments-api ")).expect("payments-api row");
     assert!(payments.contains("python3.12"), "{payments}");
     assert!(table.trim_end().ends_with(&format!("{} functions", summary.functions)), "{table}");
@@ -75,8 +78,11 @@ async fn cli_follows_aws_cli_profiles_and_flags() {
         format!("[profile emulator]\nregion = us-east-1\nendpoint_url = {}\n", local.aws.endpoint_url()),
     )
     .unwrap();
-    std::fs::write(dir.join("credentials"), "[emulator]\naws_access_key_id = 000000000000\naws_secret_access_key = x\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        "[emulator]\naws_access_key_id = 000000000000\naws_secret_access_key = x\n",
+    )
+    .unwrap();
 
     // The profile named on the command line, with its region and endpoint from the file.
     let by_flag = support::ldeck_without_aws_env()
@@ -102,7 +108,9 @@ async fn cli_follows_aws_cli_profiles_and_flags() {
         .unwrap();
     std::fs::remove_dir_all(&dir).ok();
 
-    for (label, output, expected) in [("--profile", &by_flag, 3), ("AWS_PROFILE", &by_env, 3), ("--region", &other_region, 0)] {
+    for (label, output, expected) in
+        [("--profile", &by_flag, 3), ("AWS_PROFILE", &by_env, 3), ("--region", &other_region, 0)]
+    {
         assert!(output.status.success(), "{label}: {}", String::from_utf8_lossy(&output.stderr));
         let rows: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(rows.len(), expected, "{label}");

@@ -17,7 +17,12 @@ async fn live_tail_streams_events_from_the_local_endpoint() {
     logs.create_log_stream().log_group_name(group).log_stream_name("probe").send().await.unwrap();
     let group_arn = format!("arn:aws:logs:us-east-1:000000000000:log-group:{group}");
 
-    let mut tail = logs.start_live_tail().log_group_identifiers(&group_arn).send().await.expect("StartLiveTail reaches the emulator");
+    let mut tail = logs
+        .start_live_tail()
+        .log_group_identifiers(&group_arn)
+        .send()
+        .await
+        .expect("StartLiveTail reaches the emulator");
 
     let message = format!("probe {}", std::process::id());
     let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{AliasRoutingConfiguration, Environment, FunctionCode, InvocationType, LogType, Runtime, State};
+use aws_sdk_lambda::types::{
+    AliasRoutingConfiguration, Environment, FunctionCode, InvocationType, LogType, Runtime, State,
+};
 use aws_sdk_lambda::Client;
 use tokio::task::JoinSet;
 
@@ -129,7 +131,8 @@ pub async fn seed_demo(client: &Client) -> Result<DemoSummary, BoxError> {
                 .send()
                 .await?;
             wait_until_active(client, &function.name).await?;
-            let v2 = client.publish_version().function_name(&function.name).description("idempotency keys").send().await?;
+            let v2 =
+                client.publish_version().function_name(&function.name).description("idempotency keys").send().await?;
             let routing = AliasRoutingConfiguration::builder()
                 .additional_version_weights(v2.version.unwrap_or_else(|| "2".into()), 0.1)
                 .build();
@@ -202,7 +205,7 @@ async fn create_demo_function(client: &Client, function: &DemoFunction) -> Resul
         .timeout(function.timeout)
         .environment(environment)
         .tags("team", function.team)
-        .tags("env", if function.name.len() % 3 == 0 { "staging" } else { "production" })
+        .tags("env", if function.name.len().is_multiple_of(3) { "staging" } else { "production" })
         .tags("cost-center", format!("cc-{}", 100 + function.team.len()))
         .send()
         .await?;

@@ -36,7 +36,7 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     assert.match(connection, /http:\/\/127\.0\.0\.1:\d+/);
 
     const paymentsApi = await session.find('[data-testid=function-row][data-name="payments-api"]');
-    const cells = await paymentsApi.text();
+    const cells = await paymentsApi.textContent();
     assert.match(cells, /payments-api/);
     assert.match(cells, /python3\.12/);
     assert.match(cells, /\d+ (MB|GB)/);

@@ -1,6 +1,6 @@
 // Starts what an e2e test needs — a seeded local AWS, tauri-driver, the real app — and
 // stops all of it, even when the test fails. Run under Xvfb (see the Makefile's `e2e`).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -79,11 +79,18 @@ export async function launchApp(appEnv) {
   }
 }
 
-/** Saves what the window shows as tests/e2e/screenshots/<name>.png (git-ignored). */
+/**
+ * Saves what the user sees as tests/e2e/screenshots/<name>.png (git-ignored): the X
+ * display grabbed by ImageMagick after the page has painted twice. (WebKitWebDriver's own
+ * screenshot can show a frame from before the last change.)
+ */
 export async function saveScreenshot(session, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  writeFileSync(path, await session.screenshot());
+  await session.executeAsync(
+    "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+  );
+  execFileSync("import", ["-window", "root", path]);
   return path;
 }
 

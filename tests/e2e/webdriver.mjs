@@ -1,7 +1,7 @@
 // A minimal W3C WebDriver client (the handful of endpoints the e2e suite uses), so the
 // suite needs nothing beyond Node's standard library.
 
-const ELEMENT_KEY = "element-6066-11e4-a52e-4a52e4a52e4a";
+const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverSession {
   constructor(baseUrl, sessionId) {
@@ -39,6 +39,11 @@ export class WebDriverSession {
     return this.command("POST", "/execute/sync", { script, args });
   }
 
+  /** Runs a script that calls its last argument with the result. */
+  async executeAsync(script, args = []) {
+    return this.command("POST", "/execute/async", { script, args });
+  }
+
   /** Polls `probe` until it returns a truthy value or `timeoutMs` passes. */
   async waitFor(description, probe, timeoutMs = 20000) {
     const deadline = Date.now() + timeoutMs;
@@ -66,8 +71,13 @@ class Element {
     this.session = session;
     this.id = id;
   }
+  /** The rendered text, as the user reads it (only what is scrolled into view). */
   text() {
     return this.session.command("GET", `/element/${this.id}/text`);
+  }
+  /** All text inside the element, wherever it is scrolled. */
+  textContent() {
+    return this.session.execute("return arguments[0].textContent", [{ [ELEMENT_KEY]: this.id }]);
   }
   attribute(name) {
     return this.session.command("GET", `/element/${this.id}/attribute/${name}`);

@@ -100,7 +100,14 @@ async fn serve(
     let mut child = tokio::process::Command::new(program);
     child.args(args).envs(env.iter().map(|(k, v)| (k, v)));
     // The profile decides; stray AWS_* settings of the calling shell must not override it.
-    for key in ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+    for key in [
+        "AWS_ENDPOINT_URL",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ] {
         child.env_remove(key);
     }
     let status = child.status().await?;
@@ -138,19 +145,20 @@ fn write_demo_profile(local: &LocalAws) -> std::io::Result<Vec<(String, String)>
 
 /// Returns on SIGINT, SIGTERM or when standard input reaches its end.
 async fn wait_for_stop() {
-    use tokio::io::AsyncReadExt;
     let mut sigterm = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
         Ok(signal) => signal,
         Err(_) => return,
     };
-    let stdin_closed = async {
-        let mut stdin = tokio::io::stdin();
-        let mut buf = [0u8; 256];
-        while matches!(stdin.read(&mut buf).await, Ok(n) if n > 0) {}
-    };
+    // A plain thread, not tokio's stdin: the runtime would wait for its blocking read
+    // forever on shutdown, while a detached thread ends with the process.
+    let (stdin_closed, stdin_closed_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = stdin_closed.send(());
+    });
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = sigterm.recv() => {}
-        _ = stdin_closed => {}
+        _ = stdin_closed_rx => {}
     }
 }

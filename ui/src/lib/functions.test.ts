@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FunctionSummary } from "./bindings";
-import { errorHint, filterFunctions, formatLastModified, formatMemory, formatTimeout } from "./functions";
+import { errorTitle, filterFunctions, formatLastModified, formatMemory, formatTimeout } from "./functions";
 
 function fn(name: string, runtime: string | null, description: string | null = null): FunctionSummary {
   return {
@@ -54,10 +54,10 @@ describe("formatting", () => {
   });
 });
 
-describe("errorHint", () => {
-  it("tells the user what to do for every code", () => {
-    expect(errorHint("network")).toMatch(/retry/i);
-    expect(errorHint("credentials")).toMatch(/sso login/);
-    expect(errorHint("throttled")).toMatch(/retry/i);
+describe("errorTitle", () => {
+  it("names every error code plainly", () => {
+    expect(errorTitle("network")).toBe("AWS is unreachable");
+    expect(errorTitle("credentials")).toBe("Credentials problem");
+    expect(errorTitle("throttled")).toBe("Throttled by AWS");
   });
 });

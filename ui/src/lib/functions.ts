@@ -35,24 +35,24 @@ export function formatLastModified(value: string | null): string {
   return match ? `${match[1]} ${match[2]}` : value;
 }
 
-/** What the user can do about an error, by its code. */
-export function errorHint(code: ErrorCode): string {
+/** A short heading for an error, by its code; the message says the rest. */
+export function errorTitle(code: ErrorCode): string {
   switch (code) {
     case "network":
-      return "Check your connection or the profile's endpoint URL, then retry.";
+      return "AWS is unreachable";
     case "throttled":
-      return "AWS is limiting the request rate. Retry in a few seconds.";
+      return "Throttled by AWS";
     case "credentials":
-      return "Fix the profile's keys, or sign in again (aws sso login) for SSO profiles.";
+      return "Credentials problem";
     case "access_denied":
-      return "The profile's IAM policy does not allow this (lambda:ListFunctions).";
+      return "Access denied";
     case "configuration":
-      return "Fix the profile: it needs a region, and a valid endpoint URL if it has one.";
+      return "Profile needs fixing";
     case "invalid_input":
-      return "Correct the highlighted value.";
+      return "Invalid input";
     case "service":
-      return "AWS answered with an error. Retry, or check the AWS Health Dashboard.";
+      return "AWS error";
     case "internal":
-      return "This is a bug in Lambda Deck. Retry; if it persists, please report it.";
+      return "Lambda Deck error";
   }
 }
