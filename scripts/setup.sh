@@ -51,6 +51,11 @@ install_system_packages() {
 }
 
 install_ui_packages() {
+  # Vite 8 needs Node.js 20.19 or newer; Debian 12's own nodejs (18) is too old.
+  if ! command -v npm >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+    echo "[setup] Node.js >= 20.19 with npm is required for the UI (found: $(node --version 2>/dev/null || echo none))" >&2
+    exit 1
+  fi
   if [ -d ui/node_modules ] && [ ui/node_modules/.package-lock.json -nt ui/package-lock.json ]; then
     log "ui packages present"; return
   fi

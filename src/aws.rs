@@ -68,10 +68,11 @@ impl AwsConnection {
         if let Some(url) = &selection.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        Self::from_sdk_config(loader.load().await, selection.profile.clone())
+        Self::from_sdk_config(loader.load().await, named_profile)
     }
 
-    /// Wraps an already-built SDK configuration (tests, tools that build their own).
+    /// Wraps an already-built SDK configuration (tests, tools that build their own);
+    /// `profile` is the name shown for it (`None`: "default").
     pub fn from_sdk_config(sdk_config: SdkConfig, profile: Option<String>) -> Result<Self, Error> {
         let Some(region) = sdk_config.region().map(|r| r.to_string()) else {
             return Err(Error::Configuration(
@@ -81,9 +82,7 @@ impl AwsConnection {
         if let Some(url) = sdk_config.endpoint_url() {
             validate_endpoint_url(url)?;
         }
-        let profile = profile
-            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
-            .unwrap_or_else(|| "default".to_string());
+        let profile = profile.unwrap_or_else(|| "default".to_string());
         let summary =
             ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
         Ok(Self { sdk_config, summary })
