@@ -9,7 +9,7 @@ LDECK_DEV := target/debug/ldeck-dev
 # The e2e suite runs the real window on a virtual display, inside a private D-Bus session.
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
 
-.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-ui e2e bindings clean
+.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e bindings clean
 
 run: setup build
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -26,7 +26,7 @@ ui:
 build: ui
 	$(CARGO) build -p lambda-deck -p lambda-deck-app -p lambda-deck-devtools
 
-test: setup ui lint check-core test-rust test-ui e2e
+test: setup ui lint check-core test-rust test-keyring test-ui e2e
 	@echo "make test: all checks passed"
 
 lint: fmt clippy
@@ -43,6 +43,11 @@ check-core:
 # Unit tests and the integration tests against the local AWS (started by the harness).
 test-rust:
 	$(CARGO) test --workspace
+
+# Keyring integration tests against a real Secret Service (gnome-keyring in a private
+# D-Bus session with a temporary HOME); ignored by a plain `cargo test`.
+test-keyring:
+	scripts/with-test-keyring.sh $(CARGO) test -p lambda-deck --test keyring_secret_service -- --ignored
 
 test-ui:
 	cd ui && npm run check --silent && npm test --silent

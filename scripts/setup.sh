@@ -17,6 +17,8 @@ APT_PACKAGES=(
   librsvg2-dev libxdo-dev
   # running it headless and driving it in the e2e suite
   xvfb webkit2gtk-driver dbus-x11 imagemagick xdotool x11-utils
+  # a real Secret Service for the keyring integration tests
+  gnome-keyring
   # the emulator's venv
   python3-venv
 )
@@ -64,7 +66,9 @@ install_ui_packages() {
 }
 
 install_local_aws() {
-  if [ -x "$VENV_DIR/bin/ministack" ] && "$VENV_DIR/bin/pip" show ministack 2>/dev/null | grep -q "^Version: $MINISTACK_VERSION$"; then
+  local installed
+  installed=$("$VENV_DIR/bin/python" -c 'import importlib.metadata as m; print(m.version("ministack"))' 2>/dev/null || true)
+  if [ -x "$VENV_DIR/bin/ministack" ] && [ "$installed" = "$MINISTACK_VERSION" ]; then
     log "ministack $MINISTACK_VERSION present"; return
   fi
   log "creating $VENV_DIR with ministack $MINISTACK_VERSION"

@@ -4,16 +4,12 @@
 //! the standard environment variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,
 //! AWS_ACCESS_KEY_ID, …), then the profile in ~/.aws/config and ~/.aws/credentials.
 
-use std::borrow::Cow;
-
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use aws_types::os_shim_internal::{Env, Fs};
 use serde::Serialize;
 
 use crate::Error;
@@ -44,6 +40,8 @@ pub struct ConnectionSummary {
 pub struct AwsConnection {
     sdk_config: SdkConfig,
     summary: ConnectionSummary,
+    /// The AWS CLI profile behind the credentials, if any (for the SSO re-login hint).
+    aws_cli_profile: Option<String>,
 }
 
 impl AwsConnection {
@@ -68,7 +66,9 @@ impl AwsConnection {
         if let Some(url) = &selection.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        Self::from_sdk_config(loader.load().await, named_profile)
+        let mut connection = Self::from_sdk_config(loader.load().await, named_profile.clone())?;
+        connection.aws_cli_profile = named_profile;
+        Ok(connection)
     }
 
     /// Wraps an already-built SDK configuration (tests, tools that build their own);
@@ -85,7 +85,38 @@ impl AwsConnection {
         let profile = profile.unwrap_or_else(|| "default".to_string());
         let summary =
             ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
-        Ok(Self { sdk_config, summary })
+        Ok(Self { sdk_config, summary, aws_cli_profile: None })
+    }
+
+    /// The same connection shown under another name (an app profile wrapping it).
+    pub fn with_profile_label(mut self, name: &str) -> Self {
+        self.summary.profile = name.to_string();
+        self
+    }
+
+    /// STS GetCallerIdentity: one cheap signed call that proves the credentials work.
+    pub async fn caller_identity(&self) -> Result<crate::profiles::ConnectionTest, Error> {
+        let sts = aws_sdk_sts::Client::new(&self.sdk_config);
+        match sts.get_caller_identity().send().await {
+            Ok(identity) => Ok(crate::profiles::ConnectionTest {
+                account: identity.account.unwrap_or_default(),
+                arn: identity.arn.unwrap_or_default(),
+                region: self.summary.region.clone(),
+            }),
+            Err(err) => Err(self.explain(Error::from_sdk(err, &self.endpoint_label())).await),
+        }
+    }
+
+    /// Adds what to do to a credentials error of an SSO profile.
+    pub async fn explain(&self, err: Error) -> Error {
+        match (&err, &self.aws_cli_profile) {
+            (Error::Credentials(detail), Some(profile)) if crate::profiles::is_sso_profile(profile).await => {
+                Error::Credentials(format!(
+                    "the SSO session of profile \"{profile}\" has expired or is missing ({detail}). Run `aws sso login --profile {profile}` and retry."
+                ))
+            }
+            _ => err,
+        }
     }
 
     pub fn summary(&self) -> &ConnectionSummary {
@@ -118,14 +149,7 @@ impl AwsConnection {
 /// A profile named by the user must exist in the AWS CLI's files, as the AWS CLI insists:
 /// the SDK alone would silently fall back to other credentials.
 async fn ensure_profile_exists(profile: &str) -> Result<(), Error> {
-    let profiles = aws_config::profile::load(
-        &Fs::real(),
-        &Env::real(),
-        &EnvConfigFiles::default(),
-        Some(Cow::Owned(profile.to_string())),
-    )
-    .await
-    .map_err(|err| Error::Configuration(format!("Cannot read the AWS config files: {err}")))?;
+    let profiles = crate::profiles::load_aws_cli_profiles(Some(profile)).await?;
     if profiles.get_profile(profile).is_some() {
         Ok(())
     } else {

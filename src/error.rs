@@ -14,6 +14,18 @@ pub enum Error {
     /// Something the user typed or passed is not acceptable; nothing was sent.
     #[error("{0}")]
     InvalidInput(String),
+    /// Form values that are not acceptable, each named by its field; nothing was saved.
+    #[error("{}", .0.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "))]
+    InvalidFields(Vec<FieldError>),
+    /// There is no Secret Service (or other OS keyring) to keep keys in.
+    #[error("No system keyring is available. Use an AWS CLI profile instead, or start a keyring (GNOME Keyring, KWallet) and retry.")]
+    KeyringUnavailable,
+    /// The keyring exists but is locked, or its unlock prompt was dismissed.
+    #[error("The keyring is locked (or its unlock prompt was dismissed). Unlock it and retry.")]
+    KeyringLocked,
+    /// The profile's keyring entry is gone (removed outside the app, or never written).
+    #[error("The keys of profile \"{0}\" are not in the keyring: enter them again.")]
+    KeysMissing(String),
     /// The profile, region or endpoint cannot be used as configured.
     #[error("{0}")]
     Configuration(String),
@@ -45,6 +57,9 @@ pub enum Error {
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
+    KeyringUnavailable,
+    KeyringLocked,
+    KeysMissing,
     Configuration,
     Network,
     Throttled,
@@ -60,12 +75,32 @@ pub enum ErrorCode {
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
+    /// For `invalid_input` from a form: which fields are wrong, to show next to them.
+    pub fields: Vec<FieldError>,
+}
+
+/// One form field that is not acceptable, with what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldError {
+    /// The field's name as the form knows it (`name`, `region`, `access_key_id`, …).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
 }
 
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::InvalidInput(_) | Error::InvalidFields(_) => ErrorCode::InvalidInput,
+            Error::KeyringUnavailable => ErrorCode::KeyringUnavailable,
+            Error::KeyringLocked => ErrorCode::KeyringLocked,
+            Error::KeysMissing(_) => ErrorCode::KeysMissing,
             Error::Configuration(_) => ErrorCode::Configuration,
             Error::Network { .. } => ErrorCode::Network,
             Error::Throttled(_) => ErrorCode::Throttled,
@@ -77,7 +112,11 @@ impl Error {
     }
 
     pub fn to_payload(&self) -> ErrorPayload {
-        ErrorPayload { code: self.code(), message: self.to_string() }
+        let fields = match self {
+            Error::InvalidFields(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        ErrorPayload { code: self.code(), message: self.to_string(), fields }
     }
 
     /// Classifies a failed SDK call. `endpoint` names where the call went, for the

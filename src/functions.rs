@@ -45,7 +45,10 @@ impl From<FunctionConfiguration> for FunctionSummary {
 /// Every function of the connection's account and region, across all pages
 /// (ListFunctions returns at most 50 per page: aws-facts.md).
 pub async fn list_functions(connection: &AwsConnection) -> Result<Vec<FunctionSummary>, Error> {
-    list_functions_with(&connection.lambda(), &connection.endpoint_label()).await
+    match list_functions_with(&connection.lambda(), &connection.endpoint_label()).await {
+        Ok(functions) => Ok(functions),
+        Err(err) => Err(connection.explain(err).await),
+    }
 }
 
 /// [`list_functions`] on a given client; `endpoint` names it in network errors.

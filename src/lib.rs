@@ -10,5 +10,9 @@
 pub mod aws;
 pub mod error;
 pub mod functions;
+pub mod keystore;
+pub mod profiles;
+pub mod secrets;
+pub mod store;
 
-pub use error::{Error, ErrorCode, ErrorPayload};
+pub use error::{Error, ErrorCode, ErrorPayload, FieldError};

@@ -44,10 +44,15 @@ impl LocalAwsLease {
     }
 }
 
-/// The `ldeck` binary with every AWS_* variable of the caller removed, and the EC2
-/// metadata service disabled so that nothing leaves the machine.
+/// The `ldeck` binary with every AWS_* variable of the caller removed, the EC2 metadata
+/// service disabled so that nothing leaves the machine, a private data directory, and no
+/// session bus (so no keyring) unless the test provides one.
 pub fn ldeck_without_aws_env() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ldeck"));
+    command.env("LDECK_DATA_DIR", temp_dir("data"));
+    if std::env::var_os("LDECK_TEST_KEYRING").is_none() {
+        command.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/lambda-deck-test-bus");
+    }
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("AWS_") {
             command.env_remove(key);

@@ -1,0 +1,163 @@
+//! The local store: one SQLite file in the OS data directory (XDG on Linux), WAL mode,
+//! versioned migrations, one writer. It holds what the app learns and the user's
+//! non-secret settings; secrets never go here (they live in the keyring).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::Error;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts the ones applied.
+/// Append only: never edit a migration that has shipped.
+const MIGRATIONS: &[&str] = &[
+    // 1: profiles created in the app, and small app settings (the active profile).
+    "CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        region TEXT NOT NULL,
+        endpoint_url TEXT,
+        source TEXT NOT NULL CHECK (source IN ('keyring', 'aws_cli', 'environment')),
+        aws_cli_profile TEXT,
+        key_id_hint TEXT,
+        has_session_token INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+];
+
+/// The store. Clone the `Arc` to share it; every access takes the one connection.
+#[derive(Debug)]
+pub struct Store {
+    connection: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// `$LDECK_DATA_DIR/lambda-deck.sqlite3`, else `<OS data dir>/lambda-deck/…`.
+    pub fn default_path() -> Result<PathBuf, Error> {
+        let dir = match std::env::var_os("LDECK_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => dirs::data_dir()
+                .ok_or_else(|| Error::Configuration("This system has no data directory (set LDECK_DATA_DIR).".into()))?
+                .join("lambda-deck"),
+        };
+        Ok(dir.join("lambda-deck.sqlite3"))
+    }
+
+    pub fn open_default() -> Result<Arc<Self>, Error> {
+        Self::open(&Self::default_path()?)
+    }
+
+    pub fn open(path: &Path) -> Result<Arc<Self>, Error> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::Configuration(format!("Cannot create {}: {e}", dir.display())))?;
+        }
+        let connection = Connection::open(path).map_err(|e| store_error(&e))?;
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .map_err(|e| store_error(&e))?;
+        Self::migrate(connection, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory store (tests).
+    pub fn in_memory() -> Result<Arc<Self>, Error> {
+        Self::migrate(Connection::open_in_memory().map_err(|e| store_error(&e))?, None)
+    }
+
+    fn migrate(mut connection: Connection, path: Option<PathBuf>) -> Result<Arc<Self>, Error> {
+        let applied = read_schema_version(&connection)?;
+        if applied > MIGRATIONS.len() {
+            return Err(Error::Configuration(format!(
+                "The local store was written by a newer Lambda Deck (schema {applied}); update the app."
+            )));
+        }
+        for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let tx = connection.transaction().map_err(|e| store_error(&e))?;
+            tx.execute_batch(migration).map_err(|e| store_error(&e))?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(|e| store_error(&e))?;
+            tx.commit().map_err(|e| store_error(&e))?;
+        }
+        Ok(Arc::new(Store { connection: Mutex::new(connection), path }))
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<usize, Error> {
+        read_schema_version(&self.connection())
+    }
+
+    /// The one connection. Store calls are short; callers on async tasks wrap them in
+    /// `spawn_blocking` when they may wait on a writer.
+    pub(crate) fn connection(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
+        self.connection()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(|e| store_error(&e))
+    }
+
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<(), Error> {
+        let connection = self.connection();
+        let result = match value {
+            Some(value) => connection.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            ),
+            None => connection.execute("DELETE FROM settings WHERE key = ?1", [key]),
+        };
+        result.map(|_| ()).map_err(|e| store_error(&e))
+    }
+}
+
+/// How many migrations the file has had (`PRAGMA user_version`).
+fn read_schema_version(connection: &Connection) -> Result<usize, Error> {
+    let version: i64 =
+        connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&e))?;
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+pub(crate) fn store_error(err: &rusqlite::Error) -> Error {
+    Error::Internal(format!("local store: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_bring_a_new_store_to_the_latest_schema() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_migrate_twice() {
+        let dir = std::env::temp_dir().join(format!("ldeck-store-test-{}", std::process::id()));
+        let path = dir.join("store.sqlite3");
+        Store::open(&path).unwrap().set_setting("active_profile", Some("work")).unwrap();
+        let reopened = Store::open(&path).unwrap();
+        assert_eq!(reopened.setting("active_profile").unwrap().as_deref(), Some("work"));
+        assert_eq!(reopened.schema_version().unwrap(), MIGRATIONS.len());
+        drop(reopened);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_store_from_a_newer_app_is_refused() {
+        let dir = std::env::temp_dir().join(format!("ldeck-store-newer-{}", std::process::id()));
+        let path = dir.join("store.sqlite3");
+        std::fs::create_dir_all(&dir).unwrap();
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(err.to_string().contains("newer Lambda Deck"), "{err}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
