@@ -6,8 +6,9 @@ SHELL := /bin/bash
 CARGO ?= cargo
 APP := target/debug/lambda-deck
 LDECK_DEV := target/debug/ldeck-dev
-# The e2e suite runs the real window on a virtual display, inside a private D-Bus session.
-XVFB := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session --
+# The e2e suite runs the real window on a virtual display, inside a private D-Bus session
+# with an unlocked gnome-keyring (the profile tests store keys in it).
+XVFB := scripts/with-test-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24"
 
 .PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e bindings clean
 

@@ -124,6 +124,11 @@ const KNOWN_REGIONS: &[&str] = &[
 
 const ACTIVE_PROFILE_SETTING: &str = "active_profile";
 
+/// The regions a profile may name, for pickers.
+pub fn known_regions() -> &'static [&'static str] {
+    KNOWN_REGIONS
+}
+
 /// Profiles of the app and of the AWS CLI's files, and the keys of the app's ones.
 #[derive(Debug, Clone)]
 pub struct Profiles {

@@ -12,7 +12,16 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
 /// The typed command registry: the single source of the IPC surface and its bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![commands::active_connection, commands::list_functions])
+        .commands(tauri_specta::collect_commands![
+            commands::active_connection,
+            commands::list_functions,
+            commands::list_profiles,
+            commands::list_regions,
+            commands::save_profile,
+            commands::remove_profile,
+            commands::test_profile,
+            commands::select_profile,
+        ])
         // Commands only send these types to the UI: one type each, not Serialize/Deserialize twins.
         .disable_serde_phases()
 }
@@ -20,7 +29,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
-        .manage(AppState::from_environment())
+        .manage(AppState::open())
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!())
         .expect("error while running Lambda Deck");

@@ -2,7 +2,7 @@
 // against a seeded local AWS. Each step saves a screenshot in tests/e2e/screenshots/.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launchApp, saveScreenshot, startLocalAws } from "./harness.mjs";
+import { launchApp, saveScreenshot, selectedValue, startLocalAws } from "./harness.mjs";
 
 const DEMO_FUNCTION_COUNT = 64;
 
@@ -30,10 +30,9 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     const rows = await session.findAll("[data-testid=function-row]");
     assert.equal(rows.length, DEMO_FUNCTION_COUNT);
 
-    const connection = await (await session.find("[data-testid=connection]")).text();
-    assert.match(connection, /local-demo/);
-    assert.match(connection, /us-east-1/);
-    assert.match(connection, /http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(await selectedValue(session, "[data-testid=profile-select]"), "local-demo");
+    assert.equal(await selectedValue(session, "[data-testid=region-select]"), "us-east-1");
+    assert.match(await (await session.find("[data-testid=endpoint]")).text(), /^http:\/\/127\.0\.0\.1:\d+$/);
 
     const paymentsApi = await session.find('[data-testid=function-row][data-name="payments-api"]');
     const cells = await paymentsApi.textContent();

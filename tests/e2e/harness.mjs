@@ -54,8 +54,16 @@ export async function launchApp(appEnv) {
   }
   const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  // Everything the driver and the app print, echoed and kept for the secret scan.
+  const output = [];
+  for (const stream of [driver.stdout, driver.stderr]) {
+    stream.on("data", (chunk) => {
+      output.push(chunk);
+      process.stderr.write(chunk);
+    });
+  }
   const exited = new Promise((resolve) => driver.once("exit", resolve));
   const url = `http://127.0.0.1:${port}`;
   const stopDriver = async () => {
@@ -68,6 +76,7 @@ export async function launchApp(appEnv) {
     const session = await WebDriverSession.start(url, APP);
     return {
       session,
+      output: () => Buffer.concat(output).toString("utf8"),
       async stop() {
         await session.end();
         await stopDriver();
@@ -95,7 +104,7 @@ export async function saveScreenshot(session, name) {
 }
 
 function tauriDriverPath() {
-  const installed = join(homedir(), ".cargo/bin/tauri-driver");
+  const installed = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "bin/tauri-driver");
   return existsSync(installed) ? installed : "tauri-driver";
 }
 
@@ -125,3 +134,8 @@ function freePort() {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The value a <select> or <input> holds. */
+export function selectedValue(session, css) {
+  return session.execute("return document.querySelector(arguments[0]).value", [css]);
+}

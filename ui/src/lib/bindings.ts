@@ -9,6 +9,18 @@ export const commands = {
 	activeConnection: () => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("active_connection")),
 	/**  Every function of the active profile and region, across all pages. */
 	listFunctions: () => typedError<FunctionSummary[], ErrorPayload>(__TAURI_INVOKE("list_functions")),
+	/**  The app's profiles and the AWS CLI's, without secrets. */
+	listProfiles: () => typedError<ProfileSummary[], ErrorPayload>(__TAURI_INVOKE("list_profiles")),
+	/**  The regions a profile may use, for the pickers. */
+	listRegions: () => __TAURI_INVOKE<string[]>("list_regions"),
+	/**  Adds a profile (`original_name` empty) or replaces one. Keys go to the keyring. */
+	saveProfile: (originalName: string | null, profile: ProfileInput) => typedError<ProfileSummary, ErrorPayload>(__TAURI_INVOKE("save_profile", { originalName, profile })),
+	/**  Removes an app profile and its keyring entry. */
+	removeProfile: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("remove_profile", { name })),
+	/**  One signed call with the profile's credentials: account and ARN, or what is wrong. */
+	testProfile: (name: string) => typedError<ConnectionTest, ErrorPayload>(__TAURI_INVOKE("test_profile", { name })),
+	/**  Switches the window to a profile and region. */
+	selectProfile: (name: string, region: string | null) => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("select_profile", { name, region })),
 };
 
 /* Types */
@@ -21,16 +33,41 @@ export type ConnectionSummary = {
 	endpoint_url: string | null,
 };
 
+/**  The outcome of "Test connection". */
+export type ConnectionTest = {
+	account: string,
+	arn: string,
+	region: string,
+};
+
+/**  Where a profile's credentials come from. */
+export type CredentialSource = 
+/**  Keys typed into Lambda Deck, kept in the OS keyring. */
+"keyring" | 
+/**  A profile of ~/.aws/config and ~/.aws/credentials (static, SSO, assume-role, process). */
+"aws_cli" | 
+/**  AWS_* environment variables and the rest of the default chain. */
+"environment";
+
 /**
  *  The closed set of error codes crossing IPC and shown by the CLI. The UI branches on
  *  these (retry for `network`/`throttled`, "fix credentials" for `credentials`, …), so add
  *  a variant only when a consumer needs to tell it apart.
  */
-export type ErrorCode = "invalid_input" | "configuration" | "network" | "throttled" | "credentials" | "access_denied" | "service" | "internal";
+export type ErrorCode = "invalid_input" | "keyring_unavailable" | "keyring_locked" | "keys_missing" | "configuration" | "network" | "throttled" | "credentials" | "access_denied" | "service" | "internal";
 
 /**  What crosses the IPC boundary when a command fails. */
 export type ErrorPayload = {
 	code: ErrorCode,
+	message: string,
+	/**  For `invalid_input` from a form: which fields are wrong, to show next to them. */
+	fields: FieldError[],
+};
+
+/**  One form field that is not acceptable, with what to fix. */
+export type FieldError = {
+	/**  The field's name as the form knows it (`name`, `region`, `access_key_id`, …). */
+	field: string,
 	message: string,
 };
 
@@ -50,6 +87,37 @@ export type FunctionSummary = {
 	handler: string | null,
 	package_type: string | null,
 	architectures: string[],
+};
+
+/**
+ *  A profile as typed into the form or the CLI. The secret fields are taken out of it
+ *  and wrapped in [`Secret`] before anything else happens; it is never sent back.
+ */
+export type ProfileInput = {
+	name: string,
+	region: string,
+	endpoint_url: string | null,
+	source: CredentialSource,
+	aws_cli_profile: string | null,
+	access_key_id: string | null,
+	/**  Required for a new `keyring` profile; when editing, empty keeps the stored keys. */
+	secret_access_key: string | null,
+	session_token: string | null,
+};
+
+/**  What the UI and `ldeck profile list` may know about a profile: nothing secret. */
+export type ProfileSummary = {
+	name: string,
+	source: CredentialSource,
+	/**  For `aws_cli`: the AWS CLI profile it uses. */
+	aws_cli_profile: string | null,
+	region: string | null,
+	endpoint_url: string | null,
+	/**  For `keyring`: the last four characters of the key id (`…WXYZ`). */
+	key_id_hint: string | null,
+	has_session_token: boolean,
+	/**  False for profiles read from the AWS CLI's files: edit those with the AWS CLI. */
+	editable: boolean,
 };
 
 /* Tauri Specta runtime */

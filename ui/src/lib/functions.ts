@@ -50,6 +50,12 @@ export function errorTitle(code: ErrorCode): string {
       return "Profile needs fixing";
     case "invalid_input":
       return "Invalid input";
+    case "keyring_unavailable":
+      return "No keyring";
+    case "keyring_locked":
+      return "Keyring locked";
+    case "keys_missing":
+      return "Keys missing";
     case "service":
       return "AWS error";
     case "internal":

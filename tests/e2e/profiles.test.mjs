@@ -1,0 +1,163 @@
+// End-to-end: profiles in the real window. Keys typed into Settings go to the keyring
+// (a private gnome-keyring: the suite runs under scripts/with-test-keyring.sh) and
+// nowhere else: every IPC response, the app's files and its output are scanned for them.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { launchApp, saveScreenshot, selectedValue, startLocalAws } from "./harness.mjs";
+
+// Recognisable, so that any copy of it anywhere is found.
+const PLANTED_SECRET = `E2E-PLANTED-SECRET-${process.pid}-x9Qz`;
+
+/**
+ * Calls every command the window uses that answers with data, as the UI does, and
+ * returns each response as JSON. (Tauri makes `invoke` read-only, so responses cannot be
+ * intercepted in place; asking again with the same state returns what the UI got.)
+ */
+const CALL_EVERY_COMMAND = `
+  const done = arguments[arguments.length - 1];
+  const invoke = window.__TAURI_INTERNALS__.invoke;
+  const calls = [
+    ["active_connection", {}],
+    ["list_functions", {}],
+    ["list_profiles", {}],
+    ["list_regions", {}],
+    ["test_profile", { name: "vault" }],
+    ["select_profile", { name: "vault", region: null }],
+  ];
+  Promise.all(
+    calls.map(([cmd, args]) =>
+      invoke(cmd, args).then(
+        (result) => JSON.stringify({ cmd, result }),
+        (error) => JSON.stringify({ cmd, error }),
+      ),
+    ),
+  ).then(done, (error) => done([String(error)]));`;
+
+async function fill(session, field, value) {
+  const input = await session.find(`[data-testid=field-${field}]`);
+  await input.clear();
+  if (value) await input.type(value);
+}
+
+async function fieldError(session, field) {
+  const [element] = await session.findAll(`[data-testid=field-error-${field}]`);
+  return element ? element.text() : null;
+}
+
+function filesUnder(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return filesUnder(path);
+    return entry.isFile() && statSync(path).size < 64 * 1024 * 1024 ? [path] : [];
+  });
+}
+
+describe("profiles in Settings", { timeout: 240_000 }, () => {
+  let localAws;
+  let app;
+  const dataDir = mkdtempSync(join(tmpdir(), "lambda-deck-e2e-data-"));
+
+  before(async () => {
+    assert.ok(process.env.LDECK_TEST_KEYRING, "run under scripts/with-test-keyring.sh (make e2e)");
+    localAws = await startLocalAws({ seed: "empty", bulk: 5 });
+    app = await launchApp({ ...localAws.env, LDECK_DATA_DIR: dataDir });
+    await app.session.waitFor("the first list", async () => (await app.session.findAll("[data-testid=function-count]")).length);
+  });
+
+  after(async () => {
+    await app?.stop();
+    await localAws?.stop();
+  });
+
+  it("flags bad input at each field and saves nothing", async () => {
+    const { session } = app;
+    await (await session.find("[data-testid=open-settings]")).click();
+    await (await session.find("[data-testid=add-profile]")).click();
+    await fill(session, "name", "");
+    await fill(session, "region", "moon-1");
+    await fill(session, "endpoint_url", "localhost:4566");
+    await fill(session, "access_key_id", "not a key");
+    await (await session.find("[data-testid=save-profile]")).click();
+
+    await session.waitFor("the field errors", () => fieldError(session, "name"));
+    assert.equal(await fieldError(session, "name"), "Enter a profile name.");
+    assert.match(await fieldError(session, "region"), /"moon-1" is not an AWS region/);
+    assert.match(await fieldError(session, "endpoint_url"), /must start with http:\/\/ or https:\/\//);
+    assert.match(await fieldError(session, "access_key_id"), /12 to 128 capital letters and digits/);
+    assert.equal(await fieldError(session, "secret_access_key"), "Enter the secret access key.");
+    // What the user typed is still there.
+    assert.equal(await selectedValue(session, "[data-testid=field-region]"), "moon-1");
+    assert.equal((await session.findAll("[data-testid=profile-row][data-name=vault]")).length, 0);
+    await saveScreenshot(session, "10-profile-form-errors");
+  });
+
+  it("adds a profile whose keys go to the keyring, tests it and switches to it", async () => {
+    const { session } = app;
+    await fill(session, "name", "vault");
+    await fill(session, "region", "us-east-1");
+    await fill(session, "endpoint_url", localAws.env.LDECK_LOCAL_AWS_ENDPOINT);
+    await fill(session, "access_key_id", "000000000000");
+    await fill(session, "secret_access_key", PLANTED_SECRET);
+    await (await session.find("[data-testid=save-profile]")).click();
+
+    const row = await session.waitFor("the new profile", async () => {
+      const [element] = await session.findAll("[data-testid=profile-row][data-name=vault]");
+      return element ?? null;
+    });
+    assert.match(await row.text(), /keys in keyring …0000/);
+    await (await session.find("[data-testid=profile-row][data-name=vault] [data-testid=test-profile]")).click();
+    const result = await session.waitFor("the test result", async () => {
+      const [element] = await session.findAll("[data-testid=profile-row][data-name=vault] [data-testid=test-result]");
+      return element ? element.text() : null;
+    });
+    assert.equal(result, "OK: account 000000000000 in us-east-1");
+    await saveScreenshot(session, "11-profile-added-and-tested");
+
+    await (await session.find("[data-testid=close-settings]")).click();
+    await session.execute(
+      `const select = document.querySelector("[data-testid=profile-select]");
+       select.value = "vault";
+       select.dispatchEvent(new Event("change"));
+       return true;`,
+    );
+    const count = await session.waitFor("the list of the vault profile", async () => {
+      const [element] = await session.findAll("[data-testid=function-count]");
+      const text = element ? await element.text() : "";
+      return (await selectedValue(session, "[data-testid=profile-select]")) === "vault" && text === "5 functions"
+        ? text
+        : null;
+    });
+    assert.equal(count, "5 functions");
+    await saveScreenshot(session, "12-switched-to-vault");
+  });
+
+  it("never lets the secret out of Rust", async () => {
+    const { session } = app;
+    const responses = await session.executeAsync(CALL_EVERY_COMMAND);
+    assert.equal(responses.length, 6, JSON.stringify(responses));
+    assert.ok(responses.some((r) => r.includes('"key_id_hint":"…0000"')), "list_profiles answered");
+    assert.ok(responses.some((r) => r.includes('"account":"000000000000"')), "test_profile answered");
+    const hits = responses.filter((response) => response.includes(PLANTED_SECRET));
+    assert.deepEqual(hits, [], "an IPC response carried the secret");
+
+    const home = process.env.HOME;
+    const dirs = [dataDir, process.env.XDG_DATA_HOME, process.env.XDG_CONFIG_HOME, process.env.XDG_CACHE_HOME, join(home, ".config"), join(home, ".local")];
+    const files = [...new Set(dirs.filter(Boolean).flatMap(filesUnder))]
+      // The keyring's own file is where the secret belongs (encrypted).
+      .filter((path) => !path.includes("/keyrings/"));
+    assert.ok(files.some((path) => path.endsWith("lambda-deck.sqlite3")), `the store was scanned: ${files.length} files`);
+    for (const path of files) {
+      assert.ok(!readFileSync(path).includes(PLANTED_SECRET), `the secret is in ${path}`);
+    }
+    assert.ok(!app.output().includes(PLANTED_SECRET), "the secret is in the app's output");
+  });
+});
