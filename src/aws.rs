@@ -5,6 +5,8 @@
 //! AWS_ACCESS_KEY_ID, …), then the profile in ~/.aws/config and ~/.aws/credentials.
 
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -12,6 +14,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde::Serialize;
 
+use crate::secrets::StaticKeys;
 use crate::Error;
 
 /// What the user chose: each `None` falls back to the environment and the AWS CLI files.
@@ -56,19 +59,31 @@ impl AwsConnection {
         if let Some(profile) = &named_profile {
             ensure_profile_exists(profile).await?;
         }
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = config_loader(selection);
         if let Some(profile) = &selection.profile {
             loader = loader.profile_name(profile);
-        }
-        if let Some(region) = &selection.region {
-            loader = loader.region(aws_config::Region::new(region.clone()));
-        }
-        if let Some(url) = &selection.endpoint_url {
-            loader = loader.endpoint_url(url);
         }
         let mut connection = Self::from_sdk_config(loader.load().await, named_profile.clone())?;
         connection.aws_cli_profile = named_profile;
         Ok(connection)
+    }
+
+    /// Like [`resolve`](Self::resolve), with static keys (from the keyring) instead of a
+    /// credential chain; `label` is the profile name shown for it.
+    pub async fn with_static_keys(selection: &ProfileSelection, keys: &StaticKeys, label: &str) -> Result<Self, Error> {
+        if let Some(url) = &selection.endpoint_url {
+            validate_endpoint_url(url)?;
+        }
+        // The one place the secret leaves its wrapper: into the SDK's credentials.
+        let credentials = Credentials::new(
+            keys.access_key_id.clone(),
+            keys.secret_access_key.expose().to_string(),
+            keys.session_token.as_ref().map(|t| t.expose().to_string()),
+            None,
+            "lambda-deck-keyring",
+        );
+        let loader = config_loader(selection).credentials_provider(SharedCredentialsProvider::new(credentials));
+        Self::from_sdk_config(loader.load().await, Some(label.to_string()))
     }
 
     /// Wraps an already-built SDK configuration (tests, tools that build their own);
@@ -144,6 +159,18 @@ impl AwsConnection {
         }
         aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
     }
+}
+
+/// The SDK's loader with the selection's region and endpoint URL applied.
+fn config_loader(selection: &ProfileSelection) -> aws_config::ConfigLoader {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(region) = &selection.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    if let Some(url) = &selection.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader
 }
 
 /// A profile named by the user must exist in the AWS CLI's files, as the AWS CLI insists:

@@ -5,9 +5,6 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use aws_config::BehaviorVersion;
-use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_credential_types::Credentials;
 use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_types::os_shim_internal::{Env, Fs};
 use rusqlite::OptionalExtension;
@@ -190,7 +187,7 @@ impl Profiles {
         let Some(existing) = self.app_profile(original_name)? else {
             return Err(Error::Configuration(format!("There is no app profile named \"{original_name}\" to edit.")));
         };
-        let mut validated = self.validate(input, Some(&existing)).await?;
+        let validated = self.validate(input, Some(&existing)).await?;
         let renamed = existing.name != validated.summary.name;
         let uses_keyring = validated.summary.source == CredentialSource::Keyring;
         match (&validated.keys, uses_keyring) {
@@ -201,10 +198,6 @@ impl Profiles {
             }
             _ => {}
         }
-        if validated.keys.is_none() && uses_keyring {
-            validated.summary.key_id_hint = existing.key_id_hint.clone();
-            validated.summary.has_session_token = existing.has_session_token;
-        }
         self.write(&validated.summary, Some(&existing.name))?;
         if renamed || !uses_keyring {
             self.keystore.delete(&existing.name).await?;
@@ -213,6 +206,14 @@ impl Profiles {
             self.store.set_setting(ACTIVE_PROFILE_SETTING, Some(&validated.summary.name))?;
         }
         Ok(validated.summary)
+    }
+
+    /// The form's save: a new profile when `original_name` is `None`, else an edit of it.
+    pub async fn save(&self, original_name: Option<&str>, input: ProfileInput) -> Result<ProfileSummary, Error> {
+        match original_name {
+            Some(original) => self.edit(original, input).await,
+            None => self.add(input).await,
+        }
     }
 
     /// Removes an app profile and its keyring entry.
@@ -235,22 +236,8 @@ impl Profiles {
         match profile.source {
             CredentialSource::Keyring => {
                 let keys = self.keystore.load(&profile.name).await?;
-                let credentials = Credentials::new(
-                    keys.access_key_id.clone(),
-                    keys.secret_access_key.expose().to_string(),
-                    keys.session_token.as_ref().map(|t| t.expose().to_string()),
-                    None,
-                    "lambda-deck-keyring",
-                );
-                let mut loader = aws_config::defaults(BehaviorVersion::latest())
-                    .credentials_provider(SharedCredentialsProvider::new(credentials));
-                if let Some(region) = &region {
-                    loader = loader.region(aws_config::Region::new(region.clone()));
-                }
-                if let Some(url) = &profile.endpoint_url {
-                    loader = loader.endpoint_url(url);
-                }
-                AwsConnection::from_sdk_config(loader.load().await, Some(profile.name))
+                let selection = ProfileSelection { profile: None, region, endpoint_url: profile.endpoint_url.clone() };
+                AwsConnection::with_static_keys(&selection, &keys, &profile.name).await
             }
             CredentialSource::AwsCli => {
                 let selection = ProfileSelection {
@@ -355,6 +342,8 @@ impl Profiles {
             }
         }
         let mut keys = None;
+        // Set when an edit keeps the stored keys: the summary keeps describing them.
+        let mut kept_keys_of = None;
         let mut aws_cli_profile = None;
         match input.source {
             CredentialSource::Keyring => {
@@ -365,7 +354,9 @@ impl Profiles {
                 let keeps_stored_keys = key_id.is_empty()
                     && secret.is_none()
                     && editing.is_some_and(|e| e.source == CredentialSource::Keyring);
-                if !keeps_stored_keys {
+                if keeps_stored_keys {
+                    kept_keys_of = editing;
+                } else {
                     let well_formed = (12..=128).contains(&key_id.len())
                         && key_id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
                     if !well_formed {
@@ -410,8 +401,16 @@ impl Profiles {
             return Err(Error::InvalidFields(problems));
         }
         let summary = ProfileSummary {
-            key_id_hint: keys.as_ref().map(|k| key_id_hint(&k.access_key_id)),
-            has_session_token: keys.as_ref().is_some_and(|k| k.session_token.is_some()),
+            key_id_hint: match (&keys, kept_keys_of) {
+                (Some(keys), _) => Some(key_id_hint(&keys.access_key_id)),
+                (None, Some(existing)) => existing.key_id_hint.clone(),
+                (None, None) => None,
+            },
+            has_session_token: match (&keys, kept_keys_of) {
+                (Some(keys), _) => keys.session_token.is_some(),
+                (None, Some(existing)) => existing.has_session_token,
+                (None, None) => false,
+            },
             name,
             source: input.source,
             aws_cli_profile,

@@ -51,10 +51,7 @@ pub async fn save_profile(
     original_name: Option<String>,
     profile: ProfileInput,
 ) -> CommandResult<ProfileSummary> {
-    let saved = match original_name {
-        Some(original) => state.profiles().edit(&original, profile).await,
-        None => state.profiles().add(profile).await,
-    };
+    let saved = state.profiles().save(original_name.as_deref(), profile).await;
     state.invalidate(None).await;
     saved.map_err(payload)
 }

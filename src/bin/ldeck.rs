@@ -135,13 +135,12 @@ async fn connect(selection: &ProfileSelection) -> Result<AwsConnection, Error> {
     if let Some(name) = &selection.profile {
         let profiles = app_profiles()?;
         if profiles.app_profile(name)?.is_some() {
-            let connection = profiles.connect(name, selection.region.as_deref()).await?;
-            return match &selection.endpoint_url {
-                Some(_) => Err(Error::InvalidInput(format!(
+            if selection.endpoint_url.is_some() {
+                return Err(Error::InvalidInput(format!(
                     "--endpoint-url cannot override app profile \"{name}\": edit the profile instead."
-                ))),
-                None => Ok(connection),
-            };
+                )));
+            }
+            return profiles.connect(name, selection.region.as_deref()).await;
         }
     }
     AwsConnection::resolve(selection).await
