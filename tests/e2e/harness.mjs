@@ -1,7 +1,7 @@
 // Starts what an e2e test needs — a seeded local AWS, tauri-driver, the real app — and
 // stops all of it, even when the test fails. Run under Xvfb (see the Makefile's `e2e`).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -36,6 +36,7 @@ export async function startLocalAws({ seed = "demo", bulk = 0 } = {}) {
     async stop() {
       child.kill("SIGTERM");
       await Promise.race([exited, sleep(15_000)]);
+      child.stdin.destroy();
     },
   };
 }
@@ -47,7 +48,10 @@ export async function startLocalAws({ seed = "demo", bulk = 0 } = {}) {
 export async function launchApp(appEnv) {
   const port = await freePort();
   const nativePort = await freePort();
-  const env = { ...process.env, ...appEnv };
+  // A mark in the app's environment, to find the app's processes when they outlive the
+  // driver (WebKitWebDriver may be gone before it has closed the app).
+  const runMark = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const env = { ...process.env, ...appEnv, LDECK_E2E_RUN: runMark };
   // The app must see only the profile it is given, not stray AWS_* of the caller.
   for (const key of ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"]) {
     if (!(key in appEnv)) delete env[key];
@@ -70,6 +74,10 @@ export async function launchApp(appEnv) {
     // SIGTERM, never SIGKILL: only then does tauri-driver stop its WebKitWebDriver.
     driver.kill("SIGTERM");
     await Promise.race([exited, sleep(10_000)]);
+    await stopProcessesMarked(runMark);
+    // A process that inherited the pipes must not keep this test process alive.
+    driver.stdout.destroy();
+    driver.stderr.destroy();
   };
   try {
     await waitForHttp(`${url}/status`, 20_000);
@@ -101,6 +109,34 @@ export async function saveScreenshot(session, name) {
   );
   execFileSync("import", ["-window", "root", path]);
   return path;
+}
+
+/** Stops every process whose environment carries `mark` (SIGTERM, then SIGKILL). */
+async function stopProcessesMarked(mark) {
+  const needle = `LDECK_E2E_RUN=${mark}`;
+  const marked = () =>
+    readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(needle);
+        } catch {
+          return false; // gone already, or not ours to read
+        }
+      })
+      .map(Number);
+  for (const signal of ["SIGTERM", "SIGKILL"]) {
+    const pids = marked();
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+    await sleep(1_000);
+  }
 }
 
 function tauriDriverPath() {
