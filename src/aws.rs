@@ -38,6 +38,20 @@ pub struct ConnectionSummary {
     pub endpoint_url: Option<String>,
 }
 
+/// What the local store keys saved data by: a profile and a region.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Scope {
+    pub profile: String,
+    pub region: String,
+}
+
+impl ConnectionSummary {
+    pub fn scope(&self) -> Scope {
+        Scope { profile: self.profile.clone(), region: self.region.clone() }
+    }
+}
+
 /// Resolved configuration for one profile and region, from which clients are built.
 #[derive(Debug, Clone)]
 pub struct AwsConnection {

@@ -9,7 +9,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use serde::{Deserialize, Serialize};
 
 /// Everything that can go wrong in the core, worded for the person who will read it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// Something the user typed or passed is not acceptable; nothing was sent.
     #[error("{0}")]
@@ -41,9 +41,15 @@ pub enum Error {
     /// Authenticated, but not allowed.
     #[error("Access denied: {0}")]
     AccessDenied(String),
+    /// The named resource (a function) does not exist.
+    #[error("{0}")]
+    NotFound(String),
     /// Any other error answered by the AWS service.
     #[error("AWS returned an error: {0}")]
     Service(String),
+    /// The user cancelled the operation (a refresh); nothing was changed.
+    #[error("Cancelled.")]
+    Cancelled,
     /// A bug or an unexpected state inside Lambda Deck.
     #[error("Internal error: {0}")]
     Internal(String),
@@ -65,7 +71,11 @@ pub enum ErrorCode {
     Throttled,
     Credentials,
     AccessDenied,
+    /// The function no longer exists (the list shows a stale row until the next sync).
+    NotFound,
     Service,
+    /// A refresh the user cancelled: not shown as a failure.
+    Cancelled,
     Internal,
 }
 
@@ -106,7 +116,9 @@ impl Error {
             Error::Throttled(_) => ErrorCode::Throttled,
             Error::Credentials(_) => ErrorCode::Credentials,
             Error::AccessDenied(_) => ErrorCode::AccessDenied,
+            Error::NotFound(_) => ErrorCode::NotFound,
             Error::Service(_) => ErrorCode::Service,
+            Error::Cancelled => ErrorCode::Cancelled,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

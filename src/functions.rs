@@ -1,14 +1,22 @@
-//! Lambda functions: listing (every page) and the plain summary the UI and CLI show.
+//! Lambda functions: the summary each list row shows, and the details of one function,
+//! fetched when it is selected and kept in the store section by section.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use aws_sdk_lambda::types::FunctionConfiguration;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::aws::AwsConnection;
-use crate::Error;
+use crate::aws::{AwsConnection, Scope};
+use crate::pacing::RateLimiter;
+use crate::store::functions::StoredSection;
+use crate::store::Store;
+use crate::sync::run_blocking;
+use crate::{timestamps, Error, ErrorPayload};
 
 /// One row of the function list. Values are as AWS returns them (`last_modified` is
 /// Lambda's ISO-8601 string, `memory_size` in MB, `timeout` in seconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionSummary {
     pub function_name: String,
@@ -22,6 +30,14 @@ pub struct FunctionSummary {
     pub handler: Option<String>,
     pub package_type: Option<String>,
     pub architectures: Vec<String>,
+    /// Pending, Active, Inactive, Failed. Real AWS leaves it out of ListFunctions, so it
+    /// is often known only once the function's details were fetched.
+    pub state: Option<String>,
+    /// InProgress, Successful, Failed (same caveat as `state`).
+    pub last_update_status: Option<String>,
+    /// The function's tags, known once its details were fetched (ListFunctions has no
+    /// tags); `None` until then.
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 impl From<FunctionConfiguration> for FunctionSummary {
@@ -38,101 +54,545 @@ impl From<FunctionConfiguration> for FunctionSummary {
             handler: config.handler,
             package_type: config.package_type.map(|p| p.as_str().to_string()),
             architectures: config.architectures.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect(),
+            state: config.state.map(|s| s.as_str().to_string()),
+            last_update_status: config.last_update_status.map(|s| s.as_str().to_string()),
+            tags: None,
         }
     }
 }
 
-/// Every function of the connection's account and region, across all pages
-/// (ListFunctions returns at most 50 per page: aws-facts.md).
-pub async fn list_functions(connection: &AwsConnection) -> Result<Vec<FunctionSummary>, Error> {
-    match list_functions_with(&connection.lambda(), &connection.endpoint_label()).await {
-        Ok(functions) => Ok(functions),
-        Err(err) => Err(connection.explain(err).await),
+/// Everything known about one function, each section with the time it was fetched.
+/// A section is `None` until it was fetched once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FunctionDetails {
+    pub function_name: String,
+    pub configuration: Option<ConfigurationSection>,
+    pub aliases: Option<AliasesSection>,
+    pub versions: Option<VersionsSection>,
+    pub event_source_mappings: Option<EventSourceMappingsSection>,
+    /// Sections that could not be refreshed this time (their saved copy, if any, is shown).
+    pub refresh_errors: Vec<SectionError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SectionError {
+    pub section: String,
+    pub error: ErrorPayload,
+}
+
+/// GetFunction: the configuration, tags and reserved concurrency (one call, one age).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConfigurationSection {
+    pub fetched_at: String,
+    pub summary: FunctionSummary,
+    pub role: Option<String>,
+    /// Bytes (an f64: JavaScript has no 64-bit integers).
+    pub code_size: f64,
+    pub code_sha256: Option<String>,
+    pub version: Option<String>,
+    pub revision_id: Option<String>,
+    pub ephemeral_storage_mb: Option<i32>,
+    pub environment: Vec<EnvironmentVariable>,
+    /// Set when Lambda could not decrypt the environment.
+    pub environment_error: Option<String>,
+    pub layers: Vec<LayerInfo>,
+    pub vpc: Option<VpcInfo>,
+    pub state_reason: Option<String>,
+    pub last_update_status_reason: Option<String>,
+    pub logging: Option<LoggingInfo>,
+    pub tracing_mode: Option<String>,
+    pub dead_letter_target: Option<String>,
+    pub kms_key_arn: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    /// `None`: no reservation (the function uses the account's unreserved pool).
+    pub reserved_concurrency: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EnvironmentVariable {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LayerInfo {
+    pub arn: String,
+    pub code_size: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VpcInfo {
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LoggingInfo {
+    pub log_format: Option<String>,
+    pub log_group: Option<String>,
+    pub application_log_level: Option<String>,
+    pub system_log_level: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AliasesSection {
+    pub fetched_at: String,
+    pub aliases: Vec<AliasInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AliasInfo {
+    pub name: String,
+    pub function_version: Option<String>,
+    pub description: Option<String>,
+    /// Extra versions and the share of traffic (0–1) each receives; the rest goes to
+    /// `function_version`.
+    pub additional_version_weights: Vec<VersionWeight>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VersionWeight {
+    pub version: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VersionsSection {
+    pub fetched_at: String,
+    pub versions: Vec<VersionInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VersionInfo {
+    pub version: String,
+    pub description: Option<String>,
+    pub last_modified: Option<String>,
+    pub runtime: Option<String>,
+    pub code_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EventSourceMappingsSection {
+    pub fetched_at: String,
+    pub mappings: Vec<EventSourceMappingInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EventSourceMappingInfo {
+    pub uuid: String,
+    pub event_source_arn: Option<String>,
+    pub state: Option<String>,
+    pub batch_size: Option<i32>,
+    pub last_modified: Option<String>,
+    pub last_processing_result: Option<String>,
+}
+
+const CONFIGURATION: &str = "configuration";
+const ALIASES: &str = "aliases";
+const VERSIONS: &str = "versions";
+const EVENT_SOURCE_MAPPINGS: &str = "event_source_mappings";
+
+impl FunctionDetails {
+    /// The saved details of a function, from the store alone; `None` if none were saved.
+    /// A section saved by an older format that no longer reads is treated as absent.
+    pub fn load(store: &Store, scope: &Scope, function_name: &str) -> Result<Option<Self>, Error> {
+        let sections = store.load_detail_sections(scope, function_name)?;
+        if sections.is_empty() {
+            return Ok(None);
+        }
+        let mut details = FunctionDetails {
+            function_name: function_name.to_string(),
+            configuration: None,
+            aliases: None,
+            versions: None,
+            event_source_mappings: None,
+            refresh_errors: Vec::new(),
+        };
+        for stored in sections {
+            let body = stored.body.as_str();
+            match stored.section.as_str() {
+                CONFIGURATION => details.configuration = serde_json::from_str(body).ok(),
+                ALIASES => details.aliases = serde_json::from_str(body).ok(),
+                VERSIONS => details.versions = serde_json::from_str(body).ok(),
+                EVENT_SOURCE_MAPPINGS => details.event_source_mappings = serde_json::from_str(body).ok(),
+                _ => {}
+            }
+        }
+        Ok(Some(details))
+    }
+
+    /// Fetches every section (four paced calls, or more for long alias, version or
+    /// mapping lists), saves those that arrived and returns the saved details with the
+    /// sections that failed. Fails only when nothing could be fetched, or when the
+    /// function does not exist.
+    pub async fn refresh(connection: &AwsConnection, store: &Arc<Store>, function_name: &str) -> Result<Self, Error> {
+        let scope = connection.summary().scope();
+        match Self::refresh_with(&connection.lambda(), &connection.endpoint_label(), &scope, store, function_name).await
+        {
+            Ok(details) => Ok(details),
+            Err(err) => Err(connection.explain(err).await),
+        }
+    }
+
+    /// [`refresh`](Self::refresh) with a given client; `endpoint` names it in errors.
+    pub async fn refresh_with(
+        client: &aws_sdk_lambda::Client,
+        endpoint: &str,
+        scope: &Scope,
+        store: &Arc<Store>,
+        function_name: &str,
+    ) -> Result<Self, Error> {
+        let fetcher = SectionFetcher {
+            client: client.clone(),
+            endpoint: endpoint.to_string(),
+            pacer: RateLimiter::for_scope(scope),
+            function_name,
+        };
+        let (configuration, aliases, versions, mappings) = tokio::join!(
+            fetcher.configuration(),
+            fetcher.aliases(),
+            fetcher.versions(),
+            fetcher.event_source_mappings()
+        );
+        if let Err(err @ Error::NotFound(_)) = &configuration {
+            return Err(err.clone());
+        }
+        let results = [
+            (CONFIGURATION, configuration.map(|(stored, section)| (stored, Some(section)))),
+            (ALIASES, aliases.map(|stored| (stored, None))),
+            (VERSIONS, versions.map(|stored| (stored, None))),
+            (EVENT_SOURCE_MAPPINGS, mappings.map(|stored| (stored, None))),
+        ];
+        let mut refresh_errors = Vec::new();
+        let mut first_error = None;
+        let mut saved_any = false;
+        for (name, result) in results {
+            match result {
+                Ok((stored, configuration)) => {
+                    let (scope, function_name) = (scope.clone(), function_name.to_string());
+                    run_blocking(store, move |store| {
+                        // The configuration also refreshes the function's tags and list row.
+                        let tags = configuration.as_ref().map(|c| &c.tags);
+                        let summary = configuration.as_ref().map(|c| &c.summary);
+                        store.save_detail_section(&scope, &function_name, &stored, tags, summary)
+                    })
+                    .await?;
+                    saved_any = true;
+                }
+                Err(err) => {
+                    refresh_errors.push(SectionError { section: name.to_string(), error: err.to_payload() });
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        if let (false, Some(err)) = (saved_any, first_error) {
+            return Err(err);
+        }
+        let loaded = run_blocking(store, {
+            let (scope, function_name) = (scope.clone(), function_name.to_string());
+            move |store| FunctionDetails::load(store, &scope, &function_name)
+        })
+        .await?;
+        let mut details =
+            loaded.ok_or_else(|| Error::Internal("saved details vanished from the local store".into()))?;
+        details.refresh_errors = refresh_errors;
+        Ok(details)
     }
 }
 
-/// [`list_functions`] on a given client; `endpoint` names it in network errors.
-pub async fn list_functions_with(
-    client: &aws_sdk_lambda::Client,
-    endpoint: &str,
-) -> Result<Vec<FunctionSummary>, Error> {
-    let mut pages = client.list_functions().max_items(50).into_paginator().send();
-    let mut functions = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|err| {
-            if err.as_service_error().is_some_and(|e| e.is_too_many_requests_exception()) {
-                Error::Throttled("ListFunctions: too many requests".into())
+/// The calls behind each detail section, every one paced with the scope's other
+/// control-plane calls.
+struct SectionFetcher<'a> {
+    client: aws_sdk_lambda::Client,
+    endpoint: String,
+    pacer: Arc<RateLimiter>,
+    function_name: &'a str,
+}
+
+impl SectionFetcher<'_> {
+    fn stored<T: Serialize>(section: &str, fetched_at: String, value: &T) -> Result<StoredSection, Error> {
+        let body = serde_json::to_string(value).map_err(|e| Error::Internal(format!("saving {section}: {e}")))?;
+        Ok(StoredSection { section: section.to_string(), fetched_at, body })
+    }
+
+    async fn configuration(&self) -> Result<(StoredSection, ConfigurationSection), Error> {
+        self.pacer.acquire().await;
+        let output = self.client.get_function().function_name(self.function_name).send().await.map_err(|err| {
+            if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) {
+                Error::NotFound(format!("There is no function named \"{}\".", self.function_name))
             } else {
-                Error::from_sdk(err, endpoint)
+                Error::from_sdk(err, &self.endpoint)
             }
         })?;
-        functions.extend(page.functions.unwrap_or_default().into_iter().map(FunctionSummary::from));
+        let config = output.configuration.unwrap_or_else(|| FunctionConfiguration::builder().build());
+        let environment = config.environment.clone();
+        let section = ConfigurationSection {
+            fetched_at: timestamps::now(),
+            role: config.role.clone(),
+            code_size: config.code_size as f64,
+            code_sha256: config.code_sha256.clone(),
+            version: config.version.clone(),
+            revision_id: config.revision_id.clone(),
+            ephemeral_storage_mb: config.ephemeral_storage.as_ref().map(|e| e.size),
+            environment: {
+                let mut variables: Vec<EnvironmentVariable> = environment
+                    .as_ref()
+                    .and_then(|e| e.variables.clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(name, value)| EnvironmentVariable { name, value })
+                    .collect();
+                variables.sort_by(|a, b| a.name.cmp(&b.name));
+                variables
+            },
+            environment_error: environment
+                .and_then(|e| e.error)
+                .map(|e| format!("{}: {}", e.error_code.unwrap_or_default(), e.message.unwrap_or_default())),
+            layers: config
+                .layers
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| LayerInfo { arn: l.arn.unwrap_or_default(), code_size: l.code_size as f64 })
+                .collect(),
+            vpc: config.vpc_config.clone().filter(|v| v.vpc_id.as_deref().is_some_and(|id| !id.is_empty())).map(|v| {
+                VpcInfo {
+                    vpc_id: v.vpc_id,
+                    subnet_ids: v.subnet_ids.unwrap_or_default(),
+                    security_group_ids: v.security_group_ids.unwrap_or_default(),
+                }
+            }),
+            state_reason: config.state_reason.clone(),
+            last_update_status_reason: config.last_update_status_reason.clone(),
+            logging: config.logging_config.clone().map(|l| LoggingInfo {
+                log_format: l.log_format.map(|f| f.as_str().to_string()),
+                log_group: l.log_group,
+                application_log_level: l.application_log_level.map(|v| v.as_str().to_string()),
+                system_log_level: l.system_log_level.map(|v| v.as_str().to_string()),
+            }),
+            tracing_mode: config.tracing_config.as_ref().and_then(|t| t.mode.as_ref()).map(|m| m.as_str().to_string()),
+            dead_letter_target: config.dead_letter_config.as_ref().and_then(|d| d.target_arn.clone()),
+            kms_key_arn: config.kms_key_arn.clone(),
+            tags: output.tags.unwrap_or_default().into_iter().collect(),
+            reserved_concurrency: output.concurrency.and_then(|c| c.reserved_concurrent_executions),
+            summary: FunctionSummary::from(config),
+        };
+        let mut section = section;
+        section.summary.tags = Some(section.tags.clone());
+        Ok((Self::stored(CONFIGURATION, section.fetched_at.clone(), &section)?, section))
     }
-    Ok(functions)
+
+    async fn aliases(&self) -> Result<StoredSection, Error> {
+        let mut pages = self.client.list_aliases().function_name(self.function_name).into_paginator().send();
+        let mut aliases = Vec::new();
+        loop {
+            self.pacer.acquire().await;
+            let Some(page) = pages.next().await else { break };
+            let page = page.map_err(|e| Error::from_sdk(e, &self.endpoint))?;
+            aliases.extend(page.aliases.unwrap_or_default().into_iter().map(|a| {
+                let mut weights: Vec<VersionWeight> = a
+                    .routing_config
+                    .and_then(|r| r.additional_version_weights)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(version, weight)| VersionWeight { version, weight })
+                    .collect();
+                weights.sort_by(|x, y| x.version.cmp(&y.version));
+                AliasInfo {
+                    name: a.name.unwrap_or_default(),
+                    function_version: a.function_version,
+                    description: a.description.filter(|d| !d.is_empty()),
+                    additional_version_weights: weights,
+                }
+            }));
+        }
+        let section = AliasesSection { fetched_at: timestamps::now(), aliases };
+        Self::stored(ALIASES, section.fetched_at.clone(), &section)
+    }
+
+    async fn versions(&self) -> Result<StoredSection, Error> {
+        let mut pages =
+            self.client.list_versions_by_function().function_name(self.function_name).into_paginator().send();
+        let mut versions = Vec::new();
+        loop {
+            self.pacer.acquire().await;
+            let Some(page) = pages.next().await else { break };
+            let page = page.map_err(|e| Error::from_sdk(e, &self.endpoint))?;
+            versions.extend(page.versions.unwrap_or_default().into_iter().map(|v| VersionInfo {
+                version: v.version.unwrap_or_default(),
+                description: v.description.filter(|d| !d.is_empty()),
+                last_modified: v.last_modified,
+                runtime: v.runtime.map(|r| r.as_str().to_string()),
+                code_sha256: v.code_sha256,
+            }));
+        }
+        let section = VersionsSection { fetched_at: timestamps::now(), versions };
+        Self::stored(VERSIONS, section.fetched_at.clone(), &section)
+    }
+
+    async fn event_source_mappings(&self) -> Result<StoredSection, Error> {
+        let mut pages =
+            self.client.list_event_source_mappings().function_name(self.function_name).into_paginator().send();
+        let mut mappings = Vec::new();
+        loop {
+            self.pacer.acquire().await;
+            let Some(page) = pages.next().await else { break };
+            let page = page.map_err(|e| Error::from_sdk(e, &self.endpoint))?;
+            mappings.extend(page.event_source_mappings.unwrap_or_default().into_iter().map(|m| {
+                EventSourceMappingInfo {
+                    uuid: m.uuid.unwrap_or_default(),
+                    event_source_arn: m.event_source_arn,
+                    state: m.state,
+                    batch_size: m.batch_size,
+                    last_modified: m.last_modified.map(timestamps::format),
+                    last_processing_result: m.last_processing_result,
+                }
+            }));
+        }
+        let section = EventSourceMappingsSection { fetched_at: timestamps::now(), mappings };
+        Self::stored(EVENT_SOURCE_MAPPINGS, section.fetched_at.clone(), &section)
+    }
+}
+
+/// The function's page in the AWS web console.
+pub fn console_url(region: &str, function_name: &str) -> String {
+    format!("https://{region}.console.aws.amazon.com/lambda/home?region={region}#/functions/{function_name}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorCode;
-    use aws_sdk_lambda::operation::list_functions::{ListFunctionsError, ListFunctionsOutput};
-    use aws_sdk_lambda::types::error::TooManyRequestsException;
-    use aws_sdk_lambda::types::{Architecture, Runtime};
+    use aws_sdk_lambda::operation::get_function::{GetFunctionError, GetFunctionOutput};
+    use aws_sdk_lambda::operation::list_aliases::ListAliasesOutput;
+    use aws_sdk_lambda::operation::list_event_source_mappings::{
+        ListEventSourceMappingsError, ListEventSourceMappingsOutput,
+    };
+    use aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput;
+    use aws_sdk_lambda::types::error::{ResourceNotFoundException, ServiceException};
+    use aws_sdk_lambda::types::{
+        AliasConfiguration, AliasRoutingConfiguration, Concurrency, EnvironmentResponse, Runtime,
+    };
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
 
-    fn config(name: &str) -> FunctionConfiguration {
-        FunctionConfiguration::builder()
-            .function_name(name)
-            .function_arn(format!("arn:aws:lambda:us-east-1:123456789012:function:{name}"))
-            .runtime(Runtime::Python312)
-            .memory_size(256)
-            .timeout(30)
-            .architectures(Architecture::Arm64)
-            .last_modified("2026-11-01T10:00:00.000+0000")
-            .build()
+    fn scope() -> Scope {
+        Scope { profile: "details-test".into(), region: "eu-west-1".into() }
+    }
+
+    fn get_function() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_lambda::Client::get_function).then_output(|| {
+            GetFunctionOutput::builder()
+                .configuration(
+                    FunctionConfiguration::builder()
+                        .function_name("payments-api")
+                        .runtime(Runtime::Python312)
+                        .memory_size(512)
+                        .role("arn:aws:iam::123456789012:role/payments")
+                        .environment(EnvironmentResponse::builder().variables("TABLE", "payments").build())
+                        .build(),
+                )
+                .tags("team", "payments")
+                .concurrency(Concurrency::builder().reserved_concurrent_executions(25).build())
+                .build()
+        })
+    }
+
+    fn list_aliases() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_lambda::Client::list_aliases).then_output(|| {
+            ListAliasesOutput::builder()
+                .aliases(
+                    AliasConfiguration::builder()
+                        .name("live")
+                        .function_version("1")
+                        .routing_config(
+                            AliasRoutingConfiguration::builder().additional_version_weights("2", 0.1).build(),
+                        )
+                        .build(),
+                )
+                .build()
+        })
+    }
+
+    fn list_versions() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_lambda::Client::list_versions_by_function).then_output(|| {
+            ListVersionsByFunctionOutput::builder()
+                .versions(FunctionConfiguration::builder().version("$LATEST").build())
+                .versions(FunctionConfiguration::builder().version("1").build())
+                .build()
+        })
     }
 
     #[tokio::test]
-    async fn follows_next_marker_across_pages() {
-        let first = mock!(aws_sdk_lambda::Client::list_functions)
-            .match_requests(|req| req.marker().is_none())
-            .then_output(|| {
-                ListFunctionsOutput::builder().functions(config("a")).functions(config("b")).next_marker("m1").build()
-            });
-        let second = mock!(aws_sdk_lambda::Client::list_functions)
-            .match_requests(|req| req.marker() == Some("m1"))
-            .then_output(|| ListFunctionsOutput::builder().functions(config("c")).next_marker("m2").build());
-        let last = mock!(aws_sdk_lambda::Client::list_functions)
-            .match_requests(|req| req.marker() == Some("m2"))
-            .then_output(|| ListFunctionsOutput::builder().functions(config("d")).build());
-        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&first, &second, &last]);
-
-        let functions = list_functions_with(&client, "test").await.unwrap();
-
-        let names: Vec<_> = functions.iter().map(|f| f.function_name.as_str()).collect();
-        assert_eq!(names, ["a", "b", "c", "d"]);
-        assert_eq!(functions[0].runtime.as_deref(), Some("python3.12"));
-        assert_eq!(functions[0].architectures, ["arm64"]);
-        assert_eq!(first.num_calls() + second.num_calls() + last.num_calls(), 3);
-    }
-
-    #[tokio::test]
-    async fn throttling_is_reported_as_throttled() {
-        let throttled = mock!(aws_sdk_lambda::Client::list_functions).then_error(|| {
-            ListFunctionsError::TooManyRequestsException(
-                TooManyRequestsException::builder().message("Rate exceeded").build(),
-            )
+    async fn every_section_is_saved_and_a_failed_one_is_reported_without_losing_the_rest() {
+        let store = Store::in_memory().unwrap();
+        let (get, aliases, versions) = (get_function(), list_aliases(), list_versions());
+        let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings).then_error(|| {
+            ListEventSourceMappingsError::ServiceException(ServiceException::builder().message("boom").build())
         });
-        let client = mock_client!(aws_sdk_lambda, [&throttled]);
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&get, &aliases, &versions, &mappings]);
 
-        let err = list_functions_with(&client, "test").await.unwrap_err();
+        let details = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "payments-api").await.unwrap();
 
-        assert_eq!(err.code(), ErrorCode::Throttled);
+        let configuration = details.configuration.unwrap();
+        assert_eq!(configuration.summary.memory_size, Some(512));
+        assert_eq!(configuration.environment, [EnvironmentVariable { name: "TABLE".into(), value: "payments".into() }]);
+        assert_eq!(configuration.tags.get("team").map(String::as_str), Some("payments"));
+        assert_eq!(configuration.reserved_concurrency, Some(25));
+        let alias = &details.aliases.unwrap().aliases[0];
+        assert_eq!((alias.name.as_str(), alias.function_version.as_deref()), ("live", Some("1")));
+        assert_eq!(alias.additional_version_weights, [VersionWeight { version: "2".into(), weight: 0.1 }]);
+        assert_eq!(details.versions.unwrap().versions.len(), 2);
+        assert_eq!(details.event_source_mappings, None);
+        assert_eq!(details.refresh_errors.len(), 1);
+        assert_eq!(details.refresh_errors[0].section, "event_source_mappings");
+        // What was fetched is kept for offline use.
+        let saved = FunctionDetails::load(&store, &scope(), "payments-api").unwrap().unwrap();
+        assert_eq!(saved.configuration.unwrap().reserved_concurrency, Some(25));
+    }
+
+    #[tokio::test]
+    async fn a_function_that_does_not_exist_is_not_found() {
+        let store = Store::in_memory().unwrap();
+        let missing = mock!(aws_sdk_lambda::Client::get_function)
+            .then_error(|| GetFunctionError::ResourceNotFoundException(ResourceNotFoundException::builder().build()));
+        let empty_mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+            .then_output(|| ListEventSourceMappingsOutput::builder().build());
+        let (aliases, versions) = (list_aliases(), list_versions());
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&missing, &aliases, &versions, &empty_mappings]);
+
+        let err = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "gone").await.unwrap_err();
+
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        assert!(err.to_string().contains("\"gone\""), "{err}");
+        assert_eq!(FunctionDetails::load(&store, &scope(), "gone").unwrap(), None, "nothing saved");
     }
 
     #[test]
     fn unknown_runtimes_are_kept_verbatim() {
         let config = FunctionConfiguration::builder().function_name("f").runtime(Runtime::from("python9.9")).build();
         assert_eq!(FunctionSummary::from(config).runtime.as_deref(), Some("python9.9"));
+    }
+
+    #[test]
+    fn the_console_link_names_the_region_and_function() {
+        assert_eq!(
+            console_url("eu-west-1", "payments-api"),
+            "https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1#/functions/payments-api"
+        );
     }
 }

@@ -11,8 +11,11 @@ pub mod aws;
 pub mod error;
 pub mod functions;
 pub mod keystore;
+pub mod pacing;
 pub mod profiles;
 pub mod secrets;
 pub mod store;
+pub mod sync;
+pub mod timestamps;
 
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError};

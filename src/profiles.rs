@@ -10,7 +10,7 @@ use aws_types::os_shim_internal::{Env, Fs};
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use crate::aws::{validate_endpoint_url, AwsConnection, ProfileSelection};
+use crate::aws::{validate_endpoint_url, AwsConnection, ConnectionSummary, ProfileSelection, Scope};
 use crate::keystore::KeyStore;
 use crate::secrets::{key_id_hint, Secret, StaticKeys};
 use crate::store::{store_error, Store};
@@ -253,6 +253,23 @@ impl Profiles {
                 Ok(AwsConnection::resolve(&selection).await?.with_profile_label(&profile.name))
             }
         }
+    }
+
+    /// What a connection to the profile would be (name, region in use, endpoint), found
+    /// without the network and, for keyring profiles, without the keyring: saved data
+    /// must show even when neither is available.
+    pub async fn describe(&self, name: &str, region: Option<&str>) -> Result<ConnectionSummary, Error> {
+        let profile = self.get(name).await?;
+        match region.map(str::to_string).or(profile.region.clone()) {
+            Some(region) => Ok(ConnectionSummary { profile: profile.name, region, endpoint_url: profile.endpoint_url }),
+            // No region in the profile: the environment's, as `connect` resolves it.
+            None => Ok(self.connect(name, None).await?.summary().clone()),
+        }
+    }
+
+    /// Where a profile's saved data is kept (see [`describe`](Self::describe)).
+    pub async fn scope(&self, name: &str, region: Option<&str>) -> Result<Scope, Error> {
+        Ok(self.describe(name, region).await?.scope())
     }
 
     /// One cheap signed call (STS GetCallerIdentity) that proves the credentials work.

@@ -1,20 +1,43 @@
-//! Listing functions against the local AWS: the core, and `ldeck functions list`.
+//! Listing functions against the local AWS: the core's sync, and `ldeck functions list`.
 
 mod support;
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
-use lambda_deck::functions;
+use lambda_deck::store::Store;
+use lambda_deck::sync::{self, SyncEvent};
 use lambda_deck_devtools::demo;
 use support::local_aws;
+use tokio_util::sync::CancellationToken;
 
 #[tokio::test]
 async fn lists_every_function_across_pages() {
     let local = local_aws().await;
     // 120 functions = three ListFunctions pages of at most 50.
     let created = demo::seed_bulk_functions(&local.lambda(), "page", 120).await.unwrap();
+    let store = Store::in_memory().unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
 
-    let listed = functions::list_functions(&local.connection()).await.unwrap();
+    let list = sync::refresh_function_list(
+        &local.connection(),
+        &store,
+        &move |event| sink.lock().unwrap().push(event),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+
+    let listed = list.functions;
+    assert_eq!(
+        *events.lock().unwrap(),
+        [
+            SyncEvent::Page { pages: 1, functions: 50 },
+            SyncEvent::Page { pages: 2, functions: 100 },
+            SyncEvent::Page { pages: 3, functions: 120 }
+        ]
+    );
 
     let listed_names: BTreeSet<_> = listed.iter().map(|f| f.function_name.clone()).collect();
     assert_eq!(listed.len(), 120, "no function listed twice");

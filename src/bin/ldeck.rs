@@ -6,12 +6,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use lambda_deck::aws::{AwsConnection, ProfileSelection};
-use lambda_deck::functions::{self, FunctionSummary};
+use lambda_deck::aws::{AwsConnection, ProfileSelection, Scope};
+use lambda_deck::functions::{FunctionDetails, FunctionSummary};
 use lambda_deck::keystore::KeyStore;
 use lambda_deck::profiles::{CredentialSource, ProfileInput, ProfileSummary, Profiles};
 use lambda_deck::store::Store;
-use lambda_deck::Error;
+use lambda_deck::{sync, timestamps, Error};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Parser)]
 #[command(name = "ldeck", version, about = "Lambda Deck: browse and operate AWS Lambda functions")]
@@ -90,11 +91,24 @@ struct SourceArgs {
 
 #[derive(Debug, Subcommand)]
 enum FunctionsCommand {
-    /// List every function of the account and region.
+    /// Refresh the saved list of every function of the account and region, and print it.
     List {
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+        /// Print the saved list without any network call (its age goes to stderr).
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Fetch and print everything about one function (configuration, tags, aliases,
+    /// versions, event source mappings); the details are saved for offline use.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+        /// Print the saved details without any network call.
+        #[arg(long)]
+        offline: bool,
     },
 }
 
@@ -121,13 +135,79 @@ async fn run(cli: Cli) -> Result<(), Error> {
     let selection = ProfileSelection { profile: cli.profile, region: cli.region, endpoint_url: cli.endpoint_url };
     match cli.command {
         Command::Profile(command) => run_profile_command(command, selection).await,
-        Command::Functions(FunctionsCommand::List { json }) => {
+        Command::Functions(command) => run_functions_command(command, selection).await,
+    }
+}
+
+async fn run_functions_command(command: FunctionsCommand, selection: ProfileSelection) -> Result<(), Error> {
+    let store = Store::open_default()?;
+    match command {
+        FunctionsCommand::List { json, offline: true } => {
+            let scope = offline_scope(&selection).await?;
+            let Some(list) = store.load_function_list(&scope)? else {
+                return Err(Error::Configuration(format!(
+                    "There is no saved function list for profile \"{}\" in {}: run `ldeck functions list` once while online.",
+                    scope.profile, scope.region
+                )));
+            };
+            eprintln!(
+                "ldeck: saved list of profile \"{}\" in {}, fetched {} ({})",
+                scope.profile,
+                scope.region,
+                timestamps::age_seconds(&list.fetched_at)
+                    .map_or_else(|| "at an unknown time".into(), timestamps::describe_age),
+                list.fetched_at
+            );
+            write_stdout(&if json { to_json(&list.functions)? } else { render_table(&list.functions) })
+        }
+        FunctionsCommand::List { json, offline: false } => {
             let connection = connect(&selection).await?;
-            let functions = functions::list_functions(&connection).await?;
-            let output = if json { to_json(&functions)? } else { render_table(&functions) };
-            write_stdout(&output)
+            let list = sync::refresh_function_list(&connection, &store, &|_| {}, &CancellationToken::new())
+                .await
+                .map_err(|err| with_offline_hint(err, &store, &connection.summary().scope()))?;
+            write_stdout(&if json { to_json(&list.functions)? } else { render_table(&list.functions) })
+        }
+        FunctionsCommand::Show { name, json, offline } => {
+            let details = if offline {
+                let scope = offline_scope(&selection).await?;
+                FunctionDetails::load(&store, &scope, &name)?.ok_or_else(|| {
+                    Error::Configuration(format!(
+                        "There are no saved details of \"{name}\" for profile \"{}\" in {}: run `ldeck functions show {name}` once while online.",
+                        scope.profile, scope.region
+                    ))
+                })?
+            } else {
+                let connection = connect(&selection).await?;
+                FunctionDetails::refresh(&connection, &store, &name)
+                    .await
+                    .map_err(|err| with_offline_hint(err, &store, &connection.summary().scope()))?
+            };
+            write_stdout(&if json { to_json(&details)? } else { render_details(&details) })
         }
     }
+}
+
+/// A network, throttling or credentials failure says that saved data can still be read.
+fn with_offline_hint(err: Error, store: &Store, scope: &Scope) -> Error {
+    let saved = store.load_function_list(scope).ok().flatten();
+    match (err, saved) {
+        (Error::Network { endpoint, detail }, Some(list)) => Error::Network {
+            endpoint,
+            detail: format!("{detail}. The saved list from {} is still available with --offline", list.fetched_at),
+        },
+        (err, _) => err,
+    }
+}
+
+/// The scope of the selection without the network or the keyring (for --offline).
+async fn offline_scope(selection: &ProfileSelection) -> Result<Scope, Error> {
+    if let Some(name) = &selection.profile {
+        let profiles = app_profiles()?;
+        if profiles.app_profile(name)?.is_some() {
+            return profiles.scope(name, selection.region.as_deref()).await;
+        }
+    }
+    Ok(AwsConnection::resolve(selection).await?.summary().scope())
 }
 
 /// `--profile NAME` names an app profile first, then an AWS CLI profile (as the AWS CLI).
@@ -337,6 +417,89 @@ fn render_rows<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Strin
         let line: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
+    }
+    out
+}
+
+/// The details as labelled sections, each with its age.
+fn render_details(details: &FunctionDetails) -> String {
+    let mut out = String::new();
+    let age = |fetched_at: &str| {
+        timestamps::age_seconds(fetched_at).map_or_else(|| fetched_at.to_string(), timestamps::describe_age)
+    };
+    let mut line = |label: &str, value: String| out.push_str(&format!("  {label:<22}{value}\n"));
+    let opt = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
+    if let Some(c) = &details.configuration {
+        let f = &c.summary;
+        line("Function", f.function_name.clone());
+        line("(fetched)", age(&c.fetched_at));
+        line("ARN", f.function_arn.clone());
+        line("Description", opt(&f.description));
+        line("Runtime", opt(&f.runtime));
+        line("Handler", opt(&f.handler));
+        line("Package type", opt(&f.package_type));
+        line("Architectures", f.architectures.join(", "));
+        line("Memory", f.memory_size.map_or("-".into(), |m| format!("{m} MB")));
+        line("Timeout", f.timeout.map_or("-".into(), |t| format!("{t} s")));
+        line("Ephemeral storage", c.ephemeral_storage_mb.map_or("-".into(), |m| format!("{m} MB")));
+        line(
+            "State",
+            format!("{}{}", opt(&f.state), c.state_reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))),
+        );
+        line(
+            "Last update",
+            format!(
+                "{}{}",
+                opt(&f.last_update_status),
+                c.last_update_status_reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+            ),
+        );
+        line("Last modified", opt(&f.last_modified));
+        line("Role", opt(&c.role));
+        line("Reserved concurrency", c.reserved_concurrency.map_or("unreserved".into(), |n| n.to_string()));
+        line("Environment", c.environment.iter().map(|v| format!("{}=…", v.name)).collect::<Vec<_>>().join(" "));
+        line("Tags", c.tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "));
+        line("Layers", c.layers.iter().map(|l| l.arn.clone()).collect::<Vec<_>>().join(" "));
+        line(
+            "VPC",
+            c.vpc.as_ref().map_or("-".into(), |v| {
+                format!(
+                    "{} subnets {} groups {}",
+                    opt(&v.vpc_id),
+                    v.subnet_ids.join(","),
+                    v.security_group_ids.join(",")
+                )
+            }),
+        );
+        line(
+            "Logging",
+            c.logging.as_ref().map_or("-".into(), |l| format!("{} to {}", opt(&l.log_format), opt(&l.log_group))),
+        );
+    }
+    if let Some(section) = &details.aliases {
+        line("Aliases", format!("({})", age(&section.fetched_at)));
+        for alias in &section.aliases {
+            let weights: Vec<String> = alias
+                .additional_version_weights
+                .iter()
+                .map(|w| format!("{}% to v{}", (w.weight * 100.0).round(), w.version))
+                .collect();
+            let routing = if weights.is_empty() { String::new() } else { format!(", {}", weights.join(", ")) };
+            line("", format!("{} -> v{}{routing}", alias.name, opt(&alias.function_version)));
+        }
+    }
+    if let Some(section) = &details.versions {
+        let versions: Vec<&str> = section.versions.iter().map(|v| v.version.as_str()).collect();
+        line("Versions", format!("{} ({})", versions.join(", "), age(&section.fetched_at)));
+    }
+    if let Some(section) = &details.event_source_mappings {
+        line("Event sources", format!("{} ({})", section.mappings.len(), age(&section.fetched_at)));
+        for mapping in &section.mappings {
+            line("", format!("{} {}", opt(&mapping.event_source_arn), opt(&mapping.state)));
+        }
+    }
+    for failed in &details.refresh_errors {
+        line("Not refreshed", format!("{}: {}", failed.section, failed.error.message));
     }
     out
 }

@@ -1,6 +1,9 @@
 //! The local store: one SQLite file in the OS data directory (XDG on Linux), WAL mode,
 //! versioned migrations, one writer. It holds what the app learns and the user's
 //! non-secret settings; secrets never go here (they live in the keyring).
+//!
+//! Each kind of data has its own submodule of `impl Store` methods and its own
+//! migration; the rest of the core never writes SQL for them.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,6 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::Error;
+
+pub mod functions;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts the ones applied.
 /// Append only: never edit a migration that has shipped.
@@ -24,6 +29,61 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: per profile and region, the function list snapshot, each function's detail
+    // sections and tags, and a record of every list sync (see functions.rs).
+    "CREATE TABLE function_list_snapshots (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (profile, region)
+    );
+    CREATE TABLE functions (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        function_arn TEXT NOT NULL,
+        runtime TEXT,
+        memory_size INTEGER,
+        timeout INTEGER,
+        last_modified TEXT,
+        description TEXT,
+        handler TEXT,
+        package_type TEXT,
+        architectures TEXT NOT NULL,
+        state TEXT,
+        last_update_status TEXT,
+        PRIMARY KEY (profile, region, function_name)
+    ) WITHOUT ROWID;
+    CREATE TABLE function_detail_sections (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        section TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (profile, region, function_name, section)
+    ) WITHOUT ROWID;
+    CREATE TABLE function_tags (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (profile, region, function_name, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_runs (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT CHECK (outcome IN ('complete', 'failed', 'cancelled')),
+        pages INTEGER NOT NULL DEFAULT 0,
+        functions INTEGER NOT NULL DEFAULT 0,
+        error_code TEXT,
+        error_message TEXT
+    );
+    CREATE INDEX sync_runs_by_scope ON sync_runs (profile, region, id);",
 ];
 
 /// The store. Clone the `Arc` to share it; every access takes the one connection.
@@ -97,6 +157,13 @@ impl Store {
         self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// SQLite's own consistency check of the whole file.
+    pub fn integrity_check(&self) -> Result<bool, Error> {
+        let result: String =
+            self.connection().query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(|e| store_error(&e))?;
+        Ok(result == "ok")
+    }
+
     pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
         self.connection()
             .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
@@ -147,6 +214,36 @@ mod tests {
         assert_eq!(reopened.setting("active_profile").unwrap().as_deref(), Some("work"));
         assert_eq!(reopened.schema_version().unwrap(), MIGRATIONS.len());
         drop(reopened);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_store_of_the_previous_schema_is_migrated_and_keeps_its_data() {
+        let dir = std::env::temp_dir().join(format!("ldeck-store-v1-{}", std::process::id()));
+        let path = dir.join("store.sqlite3");
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            // The file as the previous release left it: migration 1 only.
+            let connection = Connection::open(&path).unwrap();
+            connection.execute_batch(MIGRATIONS[0]).unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+            connection
+                .execute(
+                    "INSERT INTO profiles (name, region, source, key_id_hint) VALUES ('old', 'eu-west-1', 'keyring', 'WXYZ')",
+                    [],
+                )
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        let hint: String = store
+            .connection()
+            .query_row("SELECT key_id_hint FROM profiles WHERE name = 'old'", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(hint, "WXYZ");
+        let scope = crate::aws::Scope { profile: "old".into(), region: "eu-west-1".into() };
+        assert_eq!(store.load_function_list(&scope).unwrap(), None);
+        drop(store);
         std::fs::remove_dir_all(dir).ok();
     }
 
