@@ -1,6 +1,7 @@
 # Lambda Deck: the only commands a newcomer needs.
 #   make run    set up this machine, build, start a seeded local AWS and open the app on it
 #   make test   everything CI checks: format, lints, unit, integration, UI, end-to-end
+#   make bench  the benchmarks whose figures are in BENCHMARKS.md
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
@@ -10,7 +11,7 @@ LDECK_DEV := target/debug/ldeck-dev
 # with an unlocked gnome-keyring (the profile tests store keys in it).
 XVFB := scripts/with-test-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e bindings clean
+.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e bench bindings clean
 
 run: setup build
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -55,6 +56,15 @@ test-ui:
 
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
+
+# The benchmarks of BENCHMARKS.md: (a) refresh vs a bare SDK paginator and (b) loading
+# 10,000 saved functions; (c) app start to 10,000 saved functions on screen vs an empty
+# window, in the real app under Xvfb. All on the optimized build.
+bench: setup build
+	$(CARGO) build --release -p lambda-deck-app -p lambda-deck-devtools
+	target/release/ldeck-dev bench refresh --functions 2000
+	target/release/ldeck-dev bench load-cache --functions 10000
+	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/startup.bench.mjs
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands.
 bindings:

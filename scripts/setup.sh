@@ -17,6 +17,8 @@ APT_PACKAGES=(
   librsvg2-dev libxdo-dev
   # running it headless and driving it in the e2e suite
   xvfb webkit2gtk-driver dbus-x11 imagemagick xdotool x11-utils
+  # "Open in AWS console" hands the address to xdg-open (the e2e suite catches it via $BROWSER)
+  xdg-utils
   # a real Secret Service for the keyring integration tests
   gnome-keyring
   # the emulator's venv

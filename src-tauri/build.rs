@@ -2,7 +2,12 @@ fn main() {
     // Declares the app's own commands so that capabilities/ can allow exactly these.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "active_connection",
-        "list_functions",
+        "cached_functions",
+        "refresh_functions",
+        "cancel_refresh",
+        "cached_function_details",
+        "refresh_function_details",
+        "open_in_console",
         "list_profiles",
         "list_regions",
         "save_profile",

@@ -1,11 +1,14 @@
 //! Tauri commands: parse, call the core, map the error. Nothing else belongs here.
 
 use lambda_deck::aws::ConnectionSummary;
-use lambda_deck::functions::{self, FunctionSummary};
+use lambda_deck::functions::{self, FunctionDetails};
 use lambda_deck::profiles::{self, ConnectionTest, ProfileInput, ProfileSummary};
+use lambda_deck::sync::{self, FunctionListView, SyncEvent};
 use lambda_deck::{Error, ErrorPayload};
+use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::browser;
 use crate::state::AppState;
 
 type CommandResult<T> = Result<T, ErrorPayload>;
@@ -18,15 +21,66 @@ fn payload(err: Error) -> ErrorPayload {
 #[tauri::command]
 #[specta::specta]
 pub async fn active_connection(state: State<'_, AppState>) -> CommandResult<ConnectionSummary> {
-    Ok(state.connection().await.map_err(payload)?.summary().clone())
+    state.describe().await.map_err(payload)
 }
 
-/// Every function of the active profile and region, across all pages.
+/// The saved function list of the active profile and region. No network call, no keyring.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_functions(state: State<'_, AppState>) -> CommandResult<Vec<FunctionSummary>> {
+pub async fn cached_functions(state: State<'_, AppState>) -> CommandResult<FunctionListView> {
+    let scope = state.scope().await.map_err(payload)?;
+    sync::load_view(state.store(), &scope).await.map_err(payload)
+}
+
+/// Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_functions(
+    state: State<'_, AppState>,
+    progress: Channel<SyncEvent>,
+) -> CommandResult<FunctionListView> {
     let connection = state.connection().await.map_err(payload)?;
-    functions::list_functions(&connection).await.map_err(payload)
+    let handle = state.start_refresh();
+    // A closed window drops the channel; the refresh still completes and is saved.
+    let report = |event: SyncEvent| drop(progress.send(event));
+    let refreshed = sync::refresh_function_list(&connection, state.store(), &report, &handle.token).await;
+    state.finish_refresh(&handle);
+    refreshed.map_err(payload)?;
+    sync::load_view(state.store(), &connection.summary().scope()).await.map_err(payload)
+}
+
+/// Stops the running refresh; the saved list stays as it was.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_refresh(state: State<'_, AppState>) {
+    state.cancel_refresh();
+}
+
+/// The saved details of a function (`None` if never fetched). No network call.
+#[tauri::command]
+#[specta::specta]
+pub async fn cached_function_details(
+    state: State<'_, AppState>,
+    name: String,
+) -> CommandResult<Option<FunctionDetails>> {
+    let scope = state.scope().await.map_err(payload)?;
+    FunctionDetails::load(state.store(), &scope, &name).map_err(payload)
+}
+
+/// Fetches a function's details from AWS and saves them.
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_function_details(state: State<'_, AppState>, name: String) -> CommandResult<FunctionDetails> {
+    let connection = state.connection().await.map_err(payload)?;
+    FunctionDetails::refresh(&connection, state.store(), &name).await.map_err(payload)
+}
+
+/// Opens the function's page of the AWS web console in the default browser.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_in_console(state: State<'_, AppState>, name: String) -> CommandResult<()> {
+    let scope = state.scope().await.map_err(payload)?;
+    browser::open(&functions::console_url(&scope.region, &name)).map_err(payload)
 }
 
 /// The app's profiles and the AWS CLI's, without secrets.
@@ -72,7 +126,8 @@ pub async fn test_profile(state: State<'_, AppState>, name: String) -> CommandRe
     state.profiles().test(&name, None).await.map_err(payload)
 }
 
-/// Switches the window to a profile and region.
+/// Switches the window to a profile and region; the UI then shows its saved list and
+/// refreshes it.
 #[tauri::command]
 #[specta::specta]
 pub async fn select_profile(

@@ -1,11 +1,15 @@
-//! What the desktop shell keeps between commands: the profiles and the active selection.
+//! What the desktop shell keeps between commands: the local store, the profiles, the
+//! active selection and the running refresh.
 
-use lambda_deck::aws::{AwsConnection, ConnectionSummary, ProfileSelection};
+use std::sync::Arc;
+
+use lambda_deck::aws::{AwsConnection, ConnectionSummary, ProfileSelection, Scope};
 use lambda_deck::keystore::KeyStore;
 use lambda_deck::profiles::Profiles;
 use lambda_deck::store::Store;
 use lambda_deck::Error;
 use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
 
 /// The profile and region the window shows, and their connection once resolved.
 #[derive(Default)]
@@ -17,8 +21,24 @@ struct Active {
 }
 
 pub struct AppState {
+    store: Arc<Store>,
     profiles: Profiles,
     active: Mutex<Active>,
+    /// The function-list refresh in flight, if any.
+    refresh: std::sync::Mutex<RunningRefresh>,
+}
+
+/// Refreshes are numbered so that a finished one does not forget a newer one's handle.
+#[derive(Default)]
+struct RunningRefresh {
+    generation: u64,
+    token: Option<CancellationToken>,
+}
+
+/// What a refresh command holds while it runs.
+pub struct RefreshHandle {
+    generation: u64,
+    pub token: CancellationToken,
 }
 
 impl AppState {
@@ -29,13 +49,73 @@ impl AppState {
             eprintln!("lambda-deck: the local store is unavailable ({err}); nothing will be kept after closing");
             Store::in_memory().expect("an in-memory SQLite store")
         });
-        let profiles = Profiles::new(store, KeyStore::system());
+        let profiles = Profiles::new(store.clone(), KeyStore::system());
         let profile = profiles.active_profile_name().ok().flatten();
-        AppState { profiles, active: Mutex::new(Active { profile, ..Active::default() }) }
+        AppState {
+            store,
+            profiles,
+            active: Mutex::new(Active { profile, ..Active::default() }),
+            refresh: std::sync::Mutex::new(RunningRefresh::default()),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
     }
 
     pub fn profiles(&self) -> &Profiles {
         &self.profiles
+    }
+
+    /// The active profile, region and endpoint, found without the network or the keyring,
+    /// so saved data shows even when neither is available.
+    pub async fn describe(&self) -> Result<ConnectionSummary, Error> {
+        let active = self.active.lock().await;
+        if let Some(connection) = &active.connection {
+            return Ok(connection.summary().clone());
+        }
+        match &active.profile {
+            Some(name) => self.profiles.describe(name, active.region.as_deref()).await,
+            None => {
+                let selection = ProfileSelection { region: active.region.clone(), ..ProfileSelection::default() };
+                Ok(AwsConnection::resolve(&selection).await?.summary().clone())
+            }
+        }
+    }
+
+    /// Where the active selection's saved data lives.
+    pub async fn scope(&self) -> Result<Scope, Error> {
+        Ok(self.describe().await?.scope())
+    }
+
+    /// A cancel handle for a new refresh; a refresh still running is cancelled (one at a time).
+    pub fn start_refresh(&self) -> RefreshHandle {
+        let mut running = self.running_refresh();
+        if let Some(previous) = running.token.take() {
+            previous.cancel();
+        }
+        running.generation += 1;
+        let handle = RefreshHandle { generation: running.generation, token: CancellationToken::new() };
+        running.token = Some(handle.token.clone());
+        handle
+    }
+
+    /// Forgets a refresh that ended, unless a newer one has replaced it.
+    pub fn finish_refresh(&self, handle: &RefreshHandle) {
+        let mut running = self.running_refresh();
+        if running.generation == handle.generation {
+            running.token = None;
+        }
+    }
+
+    pub fn cancel_refresh(&self) {
+        if let Some(token) = self.running_refresh().token.take() {
+            token.cancel();
+        }
+    }
+
+    fn running_refresh(&self) -> std::sync::MutexGuard<'_, RunningRefresh> {
+        self.refresh.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The active connection, resolved once and reused until the selection changes.
@@ -55,13 +135,15 @@ impl AppState {
         Ok(connection)
     }
 
-    /// Switches profile and region; remembered for the next start.
+    /// Switches profile and region (cancelling a refresh of the previous one) without
+    /// connecting yet, so the new profile's saved data can show at once; remembered for
+    /// the next start.
     pub async fn select(&self, profile: String, region: Option<String>) -> Result<ConnectionSummary, Error> {
-        let connection = self.profiles.connect(&profile, region.as_deref()).await?;
+        self.cancel_refresh();
+        let summary = self.profiles.describe(&profile, region.as_deref()).await?;
         self.profiles.set_active_profile(&profile)?;
-        let mut active = self.active.lock().await;
-        *active = Active { profile: Some(profile), region, connection: Some(connection.clone()) };
-        Ok(connection.summary().clone())
+        *self.active.lock().await = Active { profile: Some(profile), region, connection: None };
+        Ok(summary)
     }
 
     /// Forgets the resolved connection (after the active profile was edited or removed).

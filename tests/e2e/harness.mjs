@@ -1,14 +1,15 @@
 // Starts what an e2e test needs — a seeded local AWS, tauri-driver, the real app — and
 // stops all of it, even when the test fails. Run under Xvfb (see the Makefile's `e2e`).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { WebDriverSession } from "./webdriver.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const APP = join(ROOT, "target/debug/lambda-deck");
+// The benchmarks run the optimized build (LDECK_APP=target/release/lambda-deck).
+export const APP = process.env.LDECK_APP ? resolve(ROOT, process.env.LDECK_APP) : join(ROOT, "target/debug/lambda-deck");
 const LDECK_DEV = join(ROOT, "target/debug/ldeck-dev");
 const SCREENSHOTS = join(ROOT, "tests/e2e/screenshots");
 
@@ -51,7 +52,9 @@ export async function launchApp(appEnv) {
   // A mark in the app's environment, to find the app's processes when they outlive the
   // driver (WebKitWebDriver may be gone before it has closed the app).
   const runMark = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const env = { ...process.env, ...appEnv, LDECK_E2E_RUN: runMark };
+  // Each app gets its own local store unless the test shares one between launches.
+  const dataDir = appEnv.LDECK_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lambda-deck-e2e-data-"));
+  const env = { ...process.env, ...appEnv, LDECK_DATA_DIR: dataDir, LDECK_E2E_RUN: runMark };
   // The app must see only the profile it is given, not stray AWS_* of the caller.
   for (const key of ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"]) {
     if (!(key in appEnv)) delete env[key];
@@ -81,9 +84,14 @@ export async function launchApp(appEnv) {
   };
   try {
     await waitForHttp(`${url}/status`, 20_000);
+    // From here the app is being started: startup times are measured from this moment
+    // (wall clock, comparable with the page's Date.now()).
+    const startedAt = Date.now();
     const session = await WebDriverSession.start(url, APP);
     return {
       session,
+      startedAt,
+      dataDir,
       output: () => Buffer.concat(output).toString("utf8"),
       async stop() {
         await session.end();
@@ -94,6 +102,64 @@ export async function launchApp(appEnv) {
     await stopDriver();
     throw err;
   }
+}
+
+/**
+ * A loopback TCP proxy in front of the local AWS, so a test can take AWS away (the port
+ * refuses connections, as when the network is gone) and bring it back on the same
+ * address, or slow every response down.
+ */
+export async function startProxy(targetUrl) {
+  const target = new URL(targetUrl);
+  const port = await freePort();
+  const sockets = new Set();
+  let latencyMs = 0;
+  let server = null;
+
+  function relay(client) {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.on("data", (chunk) => {
+      if (latencyMs === 0) return client.write(chunk);
+      upstream.pause();
+      setTimeout(() => {
+        client.write(chunk);
+        upstream.resume();
+      }, latencyMs);
+    });
+  }
+
+  const listen = () =>
+    new Promise((resolve, reject) => {
+      server = createServer(relay);
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    if (server) await new Promise((resolve) => server.close(resolve));
+    server = null;
+  };
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Every connection is dropped and new ones are refused. */
+    cut: close,
+    restore: listen,
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    stop: close,
+  };
 }
 
 /**
@@ -170,6 +236,56 @@ function freePort() {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Milliseconds from the app's start until `predicate` (a JavaScript function expression,
+ * run in the page on every animation frame) first holds.
+ */
+export async function msUntilInPage(app, predicate, timeoutMs = 60_000) {
+  const at = await app.session.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     const holds = () => { try { return Boolean((${predicate})()); } catch { return false; } };
+     const giveUp = Date.now() + ${timeoutMs};
+     (function check() {
+       if (holds()) done(Date.now());
+       else if (Date.now() > giveUp) done(null);
+       else requestAnimationFrame(check);
+     })();`,
+  );
+  if (at === null) throw new Error(`${predicate} did not hold within ${timeoutMs} ms`);
+  return at - app.startedAt;
+}
+
+/**
+ * An environment whose AWS refuses every connection (port 9 on loopback): the app can
+ * only show what it saved. Profile "default" (no AWS_PROFILE) in `region`.
+ */
+export function unreachableAwsEnv(region) {
+  return {
+    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: "AKIAE2ETESTEXAMPLE00",
+    AWS_SECRET_ACCESS_KEY: "e2e-secret-not-used",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+}
+
+/** Writes a complete saved list of `functions` synthetic functions into `dataDir`. */
+export function seedSavedFunctions(dataDir, { profile, region, functions }) {
+  execFileSync(LDECK_DEV, [
+    "seed-store",
+    "--data-dir",
+    dataDir,
+    "--profile",
+    profile,
+    "--region",
+    region,
+    "--functions",
+    String(functions),
+  ]);
+}
 
 /** The value a <select> or <input> holds. */
 export function selectedValue(session, css) {

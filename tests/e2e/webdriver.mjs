@@ -60,6 +60,15 @@ export class WebDriverSession {
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${description} (last: ${last})`);
   }
 
+  /** Key presses (W3C actions), sent to whatever has the focus. */
+  async keys(...keys) {
+    const actions = keys.flatMap((value) => [
+      { type: "keyDown", value },
+      { type: "keyUp", value },
+    ]);
+    await this.command("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
+
   /** PNG bytes of the window as the user sees it. */
   async screenshot() {
     return Buffer.from(await this.command("GET", "/screenshot"), "base64");
@@ -85,8 +94,12 @@ class Element {
   click() {
     return this.session.command("POST", `/element/${this.id}/click`, {});
   }
-  clear() {
-    return this.session.command("POST", `/element/${this.id}/clear`, {});
+  /** Empties a field the way typing does: frameworks listening to `input` see it too. */
+  async clear() {
+    await this.session.command("POST", `/element/${this.id}/clear`, {});
+    await this.session.execute("arguments[0].dispatchEvent(new Event('input', { bubbles: true }))", [
+      { [ELEMENT_KEY]: this.id },
+    ]);
   }
   type(text) {
     return this.session.command("POST", `/element/${this.id}/value`, { text });

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lambda_deck_devtools::{demo, local_aws, LocalAws};
+use lambda_deck_devtools::{bench, demo, local_aws, synthetic, LocalAws};
 
 /// The AWS CLI profile written for the demo.
 const DEMO_PROFILE: &str = "local-demo";
@@ -40,6 +40,40 @@ enum DevCommand {
         #[arg(last = true)]
         command: Vec<String>,
     },
+    /// Write a complete saved list of synthetic functions into a local store, as if the
+    /// app had synced it (no AWS involved): for large-list tests and benchmarks.
+    SeedStore {
+        /// The data directory (the app's LDECK_DATA_DIR).
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        functions: usize,
+    },
+    /// Benchmarks (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// A full refresh from the local AWS against a bare SDK paginator.
+    Refresh {
+        #[arg(long, default_value_t = 2000)]
+        functions: usize,
+        #[arg(long, default_value_t = 7)]
+        rounds: usize,
+    },
+    /// Loading a large saved list from the store.
+    LoadCache {
+        #[arg(long, default_value_t = 10_000)]
+        functions: usize,
+        #[arg(long, default_value_t = 31)]
+        rounds: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -50,8 +84,22 @@ enum Seed {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let DevCommand::Serve { seed, bulk, env_file, command } = Cli::parse().command;
-    match serve(seed, bulk, env_file.as_deref(), &command).await {
+    let result = match Cli::parse().command {
+        DevCommand::Serve { seed, bulk, env_file, command } => serve(seed, bulk, env_file.as_deref(), &command).await,
+        DevCommand::SeedStore { data_dir, profile, region, functions } => {
+            let scope = lambda_deck::aws::Scope { profile, region };
+            synthetic::seed_store(&data_dir.join("lambda-deck.sqlite3"), &scope, functions)
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(Into::into)
+        }
+        DevCommand::Bench(BenchCommand::Refresh { functions, rounds }) => {
+            bench::refresh(functions, rounds).await.map(|()| ExitCode::SUCCESS)
+        }
+        DevCommand::Bench(BenchCommand::LoadCache { functions, rounds }) => {
+            bench::load_cache(functions, rounds).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ldeck-dev: error: {err}");

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { FunctionSummary } from "./bindings";
-import { errorTitle, filterFunctions, formatLastModified, formatMemory, formatTimeout } from "./functions";
+import {
+  describeRouting,
+  errorTitle,
+  filterFunctions,
+  formatAge,
+  formatLastModified,
+  formatMemory,
+  formatTimeout,
+  parseQuery,
+  removeToken,
+  sortFunctions,
+} from "./functions";
 
 function fn(name: string, runtime: string | null, description: string | null = null): FunctionSummary {
   return {
@@ -14,8 +25,14 @@ function fn(name: string, runtime: string | null, description: string | null = n
     handler: "app.handler",
     package_type: "Zip",
     architectures: ["x86_64"],
+    state: "Active",
+    last_update_status: null,
+    tags: null,
   };
 }
+
+const names = (list: FunctionSummary[]) => list.map((f) => f.function_name);
+const search = (list: FunctionSummary[], text: string) => names(filterFunctions(list, parseQuery(text)));
 
 describe("filterFunctions", () => {
   const list = [
@@ -25,14 +42,57 @@ describe("filterFunctions", () => {
   ];
 
   it("returns everything for an empty query", () => {
-    expect(filterFunctions(list, "  ")).toHaveLength(3);
+    expect(filterFunctions(list, parseQuery("  "))).toHaveLength(3);
   });
 
-  it("matches name, runtime and description, case-insensitively, all words", () => {
-    expect(filterFunctions(list, "PAYMENTS").map((f) => f.function_name)).toEqual(["payments-api"]);
-    expect(filterFunctions(list, "nodejs").map((f) => f.function_name)).toEqual(["orders-worker"]);
-    expect(filterFunctions(list, "sqs worker").map((f) => f.function_name)).toEqual(["orders-worker"]);
-    expect(filterFunctions(list, "sqs payments")).toEqual([]);
+  it("matches name and description, case-insensitively, all words", () => {
+    expect(search(list, "PAYMENTS")).toEqual(["payments-api"]);
+    expect(search(list, "sqs worker")).toEqual(["orders-worker"]);
+    expect(search(list, "sqs payments")).toEqual([]);
+  });
+
+  it("filters by runtime prefix, architecture, package type, state and tag", () => {
+    const tagged = { ...fn("tagged", "python3.12"), tags: { team: "payments", env: "prod" }, architectures: ["arm64"] };
+    const image = { ...fn("image", null), package_type: "Image", state: "Failed" };
+    const all = [...list, tagged, image];
+    expect(search(all, "runtime:python")).toEqual(["payments-api", "tagged"]);
+    expect(search(all, "runtime:python3.12 arch:arm64")).toEqual(["tagged"]);
+    expect(search(all, "package:image")).toEqual(["image"]);
+    expect(search(all, "state:failed")).toEqual(["image"]);
+    expect(search(all, "tag:team=payments")).toEqual(["tagged"]);
+    expect(search(all, "tag:team=orders")).toEqual([]);
+    expect(search(all, "tag:env")).toEqual(["tagged"]);
+    expect(search(all, "type:zip api")).toEqual(["payments-api"]);
+  });
+
+  it("reports unknown or empty filters instead of searching for them", () => {
+    expect(parseQuery("colour:red").errors[0]).toContain("Unknown filter “colour:”");
+    expect(parseQuery("runtime:").errors[0]).toContain("needs a value");
+    expect(parseQuery("runtime:node api").filters).toEqual([{ key: "runtime", value: "node", token: "runtime:node" }]);
+  });
+
+  it("removes one chip's token from the query", () => {
+    expect(removeToken("api  runtime:node tag:a=b", "runtime:node")).toBe("api tag:a=b");
+  });
+});
+
+describe("sortFunctions", () => {
+  const list = [
+    { ...fn("b", "python3.12"), memory_size: 512 },
+    { ...fn("a", "nodejs20.x"), memory_size: 1024 },
+    { ...fn("c", null), memory_size: 512 },
+  ];
+
+  it("sorts by any column, either way, ties by name", () => {
+    expect(names(sortFunctions(list, { column: "name", descending: false }))).toEqual(["a", "b", "c"]);
+    expect(names(sortFunctions(list, { column: "memory", descending: true }))).toEqual(["a", "b", "c"]);
+    expect(names(sortFunctions(list, { column: "memory", descending: false }))).toEqual(["b", "c", "a"]);
+    expect(names(sortFunctions(list, { column: "runtime", descending: false }))).toEqual(["a", "b", "c"]);
+  });
+
+  it("does not reorder the list it was given", () => {
+    sortFunctions(list, { column: "name", descending: false });
+    expect(names(list)).toEqual(["b", "a", "c"]);
   });
 });
 
@@ -51,6 +111,25 @@ describe("formatting", () => {
     expect(formatLastModified("2026-11-01T10:00:00.000+0000")).toBe("2026-11-01 10:00");
     expect(formatLastModified("yesterday")).toBe("yesterday");
     expect(formatLastModified(null)).toBe("—");
+  });
+});
+
+describe("describeRouting", () => {
+  it("shows where a weighted alias sends its traffic", () => {
+    const alias = { name: "live", function_version: "1", description: null, additional_version_weights: [] };
+    expect(describeRouting(alias)).toBe("version 1");
+    const weighted = { ...alias, additional_version_weights: [{ version: "2", weight: 0.1 }] };
+    expect(describeRouting(weighted)).toBe("version 1 (90%), version 2 (10%)");
+  });
+});
+
+describe("formatAge", () => {
+  it("says how old saved data is", () => {
+    const now = new Date("2026-11-22T12:00:00Z");
+    expect(formatAge("2026-11-22T11:59:30Z", now)).toBe("just now");
+    expect(formatAge("2026-11-22T11:57:00Z", now)).toBe("3 min ago");
+    expect(formatAge("2026-11-22T09:00:00Z", now)).toBe("3 h ago");
+    expect(formatAge("2026-11-18T12:00:00Z", now)).toBe("4 days ago");
   });
 });
 

@@ -1,0 +1,105 @@
+//! Benchmarks behind `make bench` (figures go to BENCHMARKS.md). Each compares variants
+//! in one run, interleaved, so machine noise hits them alike; medians are reported.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lambda_deck::aws::{AwsConnection, Scope};
+use lambda_deck::pacing::{RateLimiter, CONTROL_PLANE_BURST, CONTROL_PLANE_RATE};
+use lambda_deck::store::Store;
+use lambda_deck::sync::{self, FunctionListView};
+use tokio_util::sync::CancellationToken;
+
+use crate::{demo, synthetic, LocalAws};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Median of the samples (sorted in place).
+pub fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// (a) A full refresh of `functions` functions from the local AWS: the app's sync
+/// (paced, progress, store replace) against a bare SDK paginator making the same calls,
+/// unpaced and paced like the sync.
+pub async fn refresh(functions: usize, rounds: usize) -> Result<(), BoxError> {
+    let local = LocalAws::start()?;
+    let client = aws_sdk_lambda::Client::new(&local.sdk_config());
+    let seeding = Instant::now();
+    demo::seed_bulk_functions(&client, "bench", functions).await?;
+    println!("seeded {functions} functions in {:.1?}", seeding.elapsed());
+    let dir = std::env::temp_dir().join(format!("ldeck-bench-refresh-{}", std::process::id()));
+    let store = Store::open(&dir.join("lambda-deck.sqlite3"))?;
+
+    let (mut bare, mut paced, mut app) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let started = Instant::now();
+        let listed = bare_paginator(&client, None).await?;
+        bare.push(started.elapsed());
+
+        let pacer = RateLimiter::new(CONTROL_PLANE_RATE, CONTROL_PLANE_BURST);
+        let started = Instant::now();
+        let listed_paced = bare_paginator(&client, Some(&pacer)).await?;
+        paced.push(started.elapsed());
+
+        // A fresh profile label per round: a fresh token bucket, as for the paced baseline.
+        let connection = AwsConnection::from_sdk_config(local.sdk_config(), Some(format!("bench-{round}")))?;
+        let started = Instant::now();
+        let synced = sync::refresh_function_list(&connection, &store, &|_| {}, &CancellationToken::new()).await?;
+        app.push(started.elapsed());
+
+        assert_eq!((listed, listed_paced, synced.functions.len()), (functions, functions, functions));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let (bare, paced, app) = (median(&mut bare), median(&mut paced), median(&mut app));
+    let pages = functions.div_ceil(50);
+    println!("refresh of {functions} functions ({pages} ListFunctions calls), median of {rounds} interleaved rounds:");
+    println!("  bare SDK paginator, unpaced:              {bare:>10.1?}");
+    println!("  bare SDK paginator, paced {CONTROL_PLANE_RATE}/s burst {CONTROL_PLANE_BURST}: {paced:>10.1?}");
+    println!("  Lambda Deck sync (paced, store, progress): {app:>10.1?}");
+    println!("  ratio sync / paced paginator:   {:.3}", app.as_secs_f64() / paced.as_secs_f64());
+    println!("  ratio sync / unpaced paginator: {:.3}", app.as_secs_f64() / bare.as_secs_f64());
+    Ok(())
+}
+
+/// Every page through the SDK's paginator, optionally paced; returns the function count.
+async fn bare_paginator(client: &aws_sdk_lambda::Client, pacer: Option<&RateLimiter>) -> Result<usize, BoxError> {
+    let mut pages = client.list_functions().max_items(50).into_paginator().send();
+    let mut count = 0;
+    loop {
+        if let Some(pacer) = pacer {
+            pacer.acquire().await;
+        }
+        let Some(page) = pages.next().await else { break };
+        count += page?.functions.unwrap_or_default().len();
+    }
+    Ok(count)
+}
+
+/// (b) Loading `functions` saved functions from the store into the list the UI receives,
+/// and that list serialized as it crosses IPC.
+pub fn load_cache(functions: usize, rounds: usize) -> Result<(), BoxError> {
+    let dir = std::env::temp_dir().join(format!("ldeck-bench-load-{}", std::process::id()));
+    let path = dir.join("lambda-deck.sqlite3");
+    let scope = Scope { profile: "bench".into(), region: "eu-west-1".into() };
+    synthetic::seed_store(&path, &scope, functions)?;
+    // A freshly opened store, as at app start.
+    let store: Arc<Store> = Store::open(&path)?;
+    let (mut load, mut load_and_serialize) = (Vec::new(), Vec::new());
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let view = FunctionListView::load(&store, &scope)?;
+        load.push(started.elapsed());
+        let json = serde_json::to_string(&view)?;
+        load_and_serialize.push(started.elapsed());
+        assert_eq!(view.functions.len(), functions);
+        bytes = json.len();
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    println!("loading {functions} saved functions, median of {rounds} rounds:");
+    println!("  store -> Vec<FunctionSummary>:        {:>8.2?}", median(&mut load));
+    println!("  … and serialized for IPC ({} KB): {:>8.2?}", bytes / 1024, median(&mut load_and_serialize));
+    Ok(())
+}
