@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::aws::{AwsConnection, Scope};
 use crate::functions::FunctionSummary;
 use crate::pacing::{Backoff, RateLimiter};
-use crate::store::functions::{CachedFunctionList, SyncRecord};
+use crate::store::functions::SyncRecord;
 use crate::store::Store;
 use crate::Error;
 
@@ -55,15 +55,15 @@ pub async fn load_view(store: &Arc<Store>, scope: &Scope) -> Result<FunctionList
     run_blocking(store, move |store| FunctionListView::load(store, &scope)).await
 }
 
-/// Refreshes the saved list of the connection's scope. On success the new snapshot has
-/// replaced the old one; on failure or cancellation the old one is untouched and the
-/// sync is recorded with its outcome.
+/// Refreshes the saved list of the connection's scope and returns it as the UI shows it.
+/// On success the new snapshot has replaced the old one; on failure or cancellation the
+/// old one is untouched and the sync is recorded with its outcome.
 pub async fn refresh_function_list(
     connection: &AwsConnection,
     store: &Arc<Store>,
     progress: &(dyn Fn(SyncEvent) + Send + Sync),
     cancel: &CancellationToken,
-) -> Result<CachedFunctionList, Error> {
+) -> Result<FunctionListView, Error> {
     let scope = connection.summary().scope();
     let pacer = RateLimiter::for_scope(&scope);
     let sync_id = run_blocking(store, {
@@ -82,9 +82,16 @@ pub async fn refresh_function_list(
     .await;
     match fetched {
         Ok(pages) => {
-            let page_count = pages.pages;
-            run_blocking(store, move |store| store.replace_function_list(&scope, sync_id, &pages.functions, page_count))
-                .await
+            run_blocking(store, move |store| {
+                let list = store.replace_function_list(&scope, sync_id, &pages.functions, pages.pages)?;
+                Ok(FunctionListView {
+                    last_sync: store.last_sync(&scope)?,
+                    functions: list.functions,
+                    fetched_at: Some(list.fetched_at),
+                    scope,
+                })
+            })
+            .await
         }
         Err((err, partial)) => {
             let err = connection.explain(err).await;

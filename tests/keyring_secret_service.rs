@@ -74,3 +74,81 @@ async fn keys_stored_by_one_process_are_used_by_another() {
     assert_eq!(keyring.load("vault").await.unwrap_err().code(), ErrorCode::KeysMissing);
     std::fs::remove_dir_all(&data).ok();
 }
+
+/// Runs `ldeck` with `stdin` as its standard input and returns its output.
+fn ldeck_with_input(data: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child =
+        ldeck(data).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs a Secret Service: make test-keyring"]
+async fn edit_renames_a_profile_and_replaces_its_keys_in_the_keyring() {
+    let local = local_aws().await;
+    demo::seed_bulk_functions(&local.lambda(), "edited", 2).await.unwrap();
+    let data = temp_dir("keyring-edit");
+    let endpoint = local.aws.endpoint_url();
+    let added = ldeck_with_input(
+        &data,
+        &[
+            "profile",
+            "add",
+            "rotating",
+            "--region",
+            "eu-west-1",
+            "--endpoint-url",
+            &endpoint,
+            "--access-key-id",
+            "AKIAOLDKEY0000000001",
+        ],
+        "old-secret-value\n",
+    );
+    assert!(added.status.success(), "add: {}", String::from_utf8_lossy(&added.stderr));
+
+    // New name, region and keys (the secret on stdin); the endpoint stays.
+    let edited = ldeck_with_input(
+        &data,
+        &[
+            "profile",
+            "edit",
+            "rotating",
+            "--rename",
+            "rotated",
+            "--region",
+            "us-east-1",
+            "--access-key-id",
+            "000000000000",
+        ],
+        &format!("{SECRET}\n"),
+    );
+    assert!(edited.status.success(), "edit: {}", String::from_utf8_lossy(&edited.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&edited.stdout),
+        "Updated profile \"rotated\" (keys in the keyring, key id …0000).\n"
+    );
+
+    let listed = ldeck(&data).args(["profile", "list", "--json"]).output().unwrap();
+    let profiles: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    let rotated = profiles.iter().find(|p| p["name"] == "rotated").expect("the renamed profile");
+    assert_eq!(
+        (rotated["region"].as_str(), rotated["endpoint_url"].as_str()),
+        (Some("us-east-1"), Some(endpoint.as_str()))
+    );
+    assert!(profiles.iter().all(|p| p["name"] != "rotating"), "the old name is gone");
+    let keyring = KeyStore::system();
+    assert_eq!(keyring.load("rotated").await.unwrap().secret_access_key.expose(), SECRET);
+    assert_eq!(keyring.load("rotating").await.unwrap_err().code(), ErrorCode::KeysMissing);
+
+    // The edited profile works from another process: new region, same endpoint.
+    let functions = ldeck(&data).args(["--profile", "rotated", "functions", "list", "--json"]).output().unwrap();
+    assert!(functions.status.success(), "list: {}", String::from_utf8_lossy(&functions.stderr));
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&functions.stdout).unwrap().len(), 2);
+
+    // Editing a profile that does not exist says so and changes nothing.
+    let missing = ldeck(&data).args(["profile", "edit", "nobody", "--region", "eu-west-1"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("There is no app profile named \"nobody\""));
+    ldeck(&data).args(["profile", "remove", "rotated"]).output().unwrap();
+    std::fs::remove_dir_all(&data).ok();
+}

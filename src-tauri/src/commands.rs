@@ -45,8 +45,7 @@ pub async fn refresh_functions(
     let report = |event: SyncEvent| drop(progress.send(event));
     let refreshed = sync::refresh_function_list(&connection, state.store(), &report, &handle.token).await;
     state.finish_refresh(&handle);
-    refreshed.map_err(payload)?;
-    sync::load_view(state.store(), &connection.summary().scope()).await.map_err(payload)
+    refreshed.map_err(payload)
 }
 
 /// Stops the running refresh; the saved list stays as it was.

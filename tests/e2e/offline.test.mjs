@@ -123,6 +123,10 @@ describe("offline first", { timeout: 300_000 }, () => {
     await waitForState(session, "synced");
     assert.equal(await statusState(session), "synced");
     assert.equal(await (await session.find("[data-testid=function-count]")).text(), `${DEMO_FUNCTION_COUNT} functions`);
+    // The details recover with the list.
+    await session.waitFor("the details error to clear", async () =>
+      (await session.findAll("[data-testid=details-error]")).length === 0 ? true : null,
+    );
     await saveScreenshot(session, "14-recovered");
   });
 });

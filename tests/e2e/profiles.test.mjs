@@ -21,7 +21,9 @@ const CALL_EVERY_COMMAND = `
   const invoke = window.__TAURI_INTERNALS__.invoke;
   const calls = [
     ["active_connection", {}],
-    ["list_functions", {}],
+    ["cached_functions", {}],
+    ["refresh_function_details", { name: "bulk-0000" }],
+    ["cached_function_details", { name: "bulk-0000" }],
     ["list_profiles", {}],
     ["list_regions", {}],
     ["test_profile", { name: "vault" }],
@@ -143,7 +145,8 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
   it("never lets the secret out of Rust", async () => {
     const { session } = app;
     const responses = await session.executeAsync(CALL_EVERY_COMMAND);
-    assert.equal(responses.length, 6, JSON.stringify(responses));
+    assert.equal(responses.length, 8, JSON.stringify(responses));
+    assert.ok(responses.every((r) => !r.includes('"error"')), JSON.stringify(responses));
     assert.ok(responses.some((r) => r.includes('"key_id_hint":"…0000"')), "list_profiles answered");
     assert.ok(responses.some((r) => r.includes('"account":"000000000000"')), "test_profile answered");
     const hits = responses.filter((response) => response.includes(PLANTED_SECRET));
@@ -159,5 +162,51 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
       assert.ok(!readFileSync(path).includes(PLANTED_SECRET), `the secret is in ${path}`);
     }
     assert.ok(!app.output().includes(PLANTED_SECRET), "the secret is in the app's output");
+  });
+});
+
+describe("profiles without a system keyring", { timeout: 120_000 }, () => {
+  let app;
+
+  before(async () => {
+    // No session bus: the Secret Service cannot be reached, as on a desktop without one.
+    app = await launchApp({
+      DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/lambda-deck-e2e-bus",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_REGION: "eu-west-1",
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("says so at the form, keeps what was typed and offers an AWS CLI profile instead", async () => {
+    const { session } = app;
+    await (await session.find("[data-testid=open-settings]")).click();
+    await (await session.find("[data-testid=add-profile]")).click();
+    await fill(session, "name", "laptop");
+    await fill(session, "region", "eu-west-1");
+    await fill(session, "access_key_id", "AKIAE2ENOKEYRING0001");
+    await fill(session, "secret_access_key", "typed-but-nowhere-to-keep");
+    await (await session.find("[data-testid=save-profile]")).click();
+
+    const error = await session.waitFor("the keyring error", async () => {
+      const [element] = await session.findAll("[data-testid=form-error]");
+      return element ?? null;
+    });
+    assert.equal(await error.attribute("data-code"), "keyring_unavailable");
+    assert.match(await error.text(), /No system keyring is available\. Use an AWS CLI profile instead/);
+    assert.equal(await selectedValue(session, "[data-testid=field-name]"), "laptop", "nothing typed is lost");
+    assert.equal((await session.findAll("[data-testid=profile-row][data-name=laptop]")).length, 0, "nothing saved");
+    await saveScreenshot(session, "15-no-keyring");
+
+    await (await session.find("[data-testid=use-aws-cli-instead]")).click();
+    await session.waitFor("the AWS CLI profile picker", async () =>
+      (await session.findAll("[data-testid=field-aws_cli_profile]")).length || null,
+    );
+    assert.equal(await selectedValue(session, "[data-testid=field-name]"), "laptop");
   });
 });
