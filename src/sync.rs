@@ -30,29 +30,40 @@ pub enum SyncEvent {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FunctionListView {
     pub scope: Scope,
+    /// The saved functions by name: all of them, or the first ones when only the head
+    /// was asked for.
     pub functions: Vec<FunctionSummary>,
+    /// How many functions the saved list holds.
+    pub total: u32,
     /// When the list was fetched; `None` when this scope was never synced.
     pub fetched_at: Option<String>,
     pub last_sync: Option<SyncRecord>,
 }
 
 impl FunctionListView {
-    /// The saved list of `scope`, from the store alone (no network).
-    pub fn load(store: &Store, scope: &Scope) -> Result<Self, Error> {
-        let cached = store.load_function_list(scope)?;
+    /// The saved list of `scope`, or its first `limit` functions, from the store alone.
+    pub fn load(store: &Store, scope: &Scope, limit: Option<u32>) -> Result<Self, Error> {
+        let cached = match limit {
+            Some(limit) => store.load_function_list_head(scope, limit)?,
+            None => store.load_function_list(scope)?,
+        };
+        let total = match (&cached, limit) {
+            (Some(list), None) => list.functions.len() as u32,
+            _ => store.count_functions(scope)?,
+        };
         let last_sync = store.last_sync(scope)?;
         let (functions, fetched_at) = match cached {
             Some(list) => (list.functions, Some(list.fetched_at)),
             None => (Vec::new(), None),
         };
-        Ok(FunctionListView { scope: scope.clone(), functions, fetched_at, last_sync })
+        Ok(FunctionListView { scope: scope.clone(), functions, total, fetched_at, last_sync })
     }
 }
 
 /// [`FunctionListView::load`] on the blocking pool (for async callers).
-pub async fn load_view(store: &Arc<Store>, scope: &Scope) -> Result<FunctionListView, Error> {
+pub async fn load_view(store: &Arc<Store>, scope: &Scope, limit: Option<u32>) -> Result<FunctionListView, Error> {
     let scope = scope.clone();
-    run_blocking(store, move |store| FunctionListView::load(store, &scope)).await
+    run_blocking(store, move |store| FunctionListView::load(store, &scope, limit)).await
 }
 
 /// Refreshes the saved list of the connection's scope and returns it as the UI shows it.
@@ -86,6 +97,7 @@ pub async fn refresh_function_list(
                 let list = store.replace_function_list(&scope, sync_id, &pages.functions, pages.pages)?;
                 Ok(FunctionListView {
                     last_sync: store.last_sync(&scope)?,
+                    total: list.functions.len() as u32,
                     functions: list.functions,
                     fetched_at: Some(list.fetched_at),
                     scope,

@@ -90,7 +90,7 @@ pub fn load_cache(functions: usize, rounds: usize) -> Result<(), BoxError> {
     let mut bytes = 0;
     for _ in 0..rounds {
         let started = Instant::now();
-        let view = FunctionListView::load(&store, &scope)?;
+        let view = FunctionListView::load(&store, &scope, None)?;
         load.push(started.elapsed());
         let json = serde_json::to_string(&view)?;
         load_and_serialize.push(started.elapsed());

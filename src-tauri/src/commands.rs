@@ -24,12 +24,13 @@ pub async fn active_connection(state: State<'_, AppState>) -> CommandResult<Conn
     state.describe().await.map_err(payload)
 }
 
-/// The saved function list of the active profile and region. No network call, no keyring.
+/// The saved function list of the active profile and region, or its first `limit`
+/// functions by name (the first screen, quick to send). No network call, no keyring.
 #[tauri::command]
 #[specta::specta]
-pub async fn cached_functions(state: State<'_, AppState>) -> CommandResult<FunctionListView> {
+pub async fn cached_functions(state: State<'_, AppState>, limit: Option<u32>) -> CommandResult<FunctionListView> {
     let scope = state.scope().await.map_err(payload)?;
-    sync::load_view(state.store(), &scope).await.map_err(payload)
+    sync::load_view(state.store(), &scope, limit).await.map_err(payload)
 }
 
 /// Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it.

@@ -124,6 +124,26 @@ impl Store {
     /// The saved list of a scope (with the tags known from details), or `None` if no sync
     /// of it ever completed.
     pub fn load_function_list(&self, scope: &Scope) -> Result<Option<CachedFunctionList>, Error> {
+        self.load_function_rows(scope, None)
+    }
+
+    /// The first `limit` functions of the saved list by name (what a window shows first).
+    pub fn load_function_list_head(&self, scope: &Scope, limit: u32) -> Result<Option<CachedFunctionList>, Error> {
+        self.load_function_rows(scope, Some(limit))
+    }
+
+    /// How many functions the saved list of a scope holds.
+    pub fn count_functions(&self, scope: &Scope) -> Result<u32, Error> {
+        self.connection()
+            .query_row(
+                "SELECT COUNT(*) FROM functions WHERE profile = ?1 AND region = ?2",
+                params![scope.profile, scope.region],
+                |row| row.get(0),
+            )
+            .map_err(|e| store_error(&e))
+    }
+
+    fn load_function_rows(&self, scope: &Scope, limit: Option<u32>) -> Result<Option<CachedFunctionList>, Error> {
         let connection = self.connection();
         let fetched_at: Option<String> = connection
             .query_row(
@@ -162,11 +182,14 @@ impl Store {
 
         let mut statement = connection
             .prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM functions WHERE profile = ?1 AND region = ?2 ORDER BY function_name"
+                "SELECT {SUMMARY_COLUMNS} FROM functions WHERE profile = ?1 AND region = ?2
+                 ORDER BY function_name LIMIT ?3"
             ))
             .map_err(|e| store_error(&e))?;
+        // LIMIT -1: every row.
+        let limit = limit.map_or(-1, i64::from);
         let functions = statement
-            .query_map(params![scope.profile, scope.region], |row| {
+            .query_map(params![scope.profile, scope.region, limit], |row| {
                 let mut summary = summary_from_row(row)?;
                 summary.tags = tags.remove(&summary.function_name);
                 Ok(summary)
@@ -399,6 +422,19 @@ mod tests {
         // Other scopes are untouched.
         let other = Scope { profile: "work".into(), region: "us-east-1".into() };
         assert_eq!(store.load_function_list(&other).unwrap(), None);
+    }
+
+    #[test]
+    fn the_head_of_the_list_is_its_first_functions_by_name() {
+        let store = Store::in_memory().unwrap();
+        let id = store.begin_sync(&scope()).unwrap();
+        store.replace_function_list(&scope(), id, &[summary("c"), summary("a"), summary("b")], 1).unwrap();
+
+        let head = store.load_function_list_head(&scope(), 2).unwrap().unwrap();
+
+        let names: Vec<_> = head.functions.iter().map(|f| f.function_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(store.count_functions(&scope()).unwrap(), 3);
     }
 
     #[test]

@@ -7,8 +7,11 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	/**  The profile, region and endpoint the window is showing. Nothing secret. */
 	activeConnection: () => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("active_connection")),
-	/**  The saved function list of the active profile and region. No network call, no keyring. */
-	cachedFunctions: () => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("cached_functions")),
+	/**
+	 *  The saved function list of the active profile and region, or its first `limit`
+	 *  functions by name (the first screen, quick to send). No network call, no keyring.
+	 */
+	cachedFunctions: (limit: number | null) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("cached_functions", { limit })),
 	/**  Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it. */
 	refreshFunctions: (progress: Channel<SyncEvent>) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("refresh_functions", { progress })),
 	/**  Stops the running refresh; the saved list stays as it was. */
@@ -170,7 +173,13 @@ export type FunctionDetails = {
  */
 export type FunctionListView = {
 	scope: Scope,
+	/**
+	 *  The saved functions by name: all of them, or the first ones when only the head
+	 *  was asked for.
+	 */
 	functions: FunctionSummary[],
+	/**  How many functions the saved list holds. */
+	total: number,
 	/**  When the list was fetched; `None` when this scope was never synced. */
 	fetched_at: string | null,
 	last_sync: SyncRecord | null,

@@ -109,13 +109,14 @@ function sortValue(fn: FunctionSummary, column: SortColumn): string | number {
 /** A sorted copy; ties keep name order so the list does not jump. */
 export function sortFunctions(functions: FunctionSummary[], sort: Sort): FunctionSummary[] {
   const direction = sort.descending ? -1 : 1;
-  return [...functions].sort((a, b) => {
-    const x = sortValue(a, sort.column);
-    const y = sortValue(b, sort.column);
-    if (x < y) return -direction;
-    if (x > y) return direction;
-    return a.function_name.localeCompare(b.function_name);
+  // Keys computed once per function, not once per comparison (10,000 rows at start-up).
+  const keyed = functions.map((fn) => ({ fn, key: sortValue(fn, sort.column), name: fn.function_name }));
+  keyed.sort((a, b) => {
+    if (a.key < b.key) return -direction;
+    if (a.key > b.key) return direction;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   });
+  return keyed.map((entry) => entry.fn);
 }
 
 export function formatMemory(mb: number | null): string {
