@@ -243,7 +243,10 @@ impl Profiles {
                 let selection = ProfileSelection {
                     profile: profile.aws_cli_profile.clone().or(Some(profile.name.clone())),
                     region,
-                    endpoint_url: profile.endpoint_url.clone(),
+                    // A profile of the AWS CLI's files leaves its endpoint to the SDK, so
+                    // AWS_ENDPOINT_URL wins over the file's endpoint_url as with the AWS
+                    // CLI; an app profile's own endpoint is the user's explicit choice.
+                    endpoint_url: if profile.editable { profile.endpoint_url.clone() } else { None },
                 };
                 let connection = AwsConnection::resolve(&selection).await?;
                 Ok(connection.with_profile_label(&profile.name))
@@ -261,7 +264,15 @@ impl Profiles {
     pub async fn describe(&self, name: &str, region: Option<&str>) -> Result<ConnectionSummary, Error> {
         let profile = self.get(name).await?;
         match region.map(str::to_string).or(profile.region.clone()) {
-            Some(region) => Ok(ConnectionSummary { profile: profile.name, region, endpoint_url: profile.endpoint_url }),
+            Some(region) => {
+                // As in `connect`: AWS_ENDPOINT_URL wins over an AWS CLI file's endpoint.
+                let from_environment = std::env::var("AWS_ENDPOINT_URL").ok().filter(|url| !url.is_empty());
+                let endpoint_url = match (profile.editable, from_environment) {
+                    (false, Some(url)) => Some(url),
+                    _ => profile.endpoint_url,
+                };
+                Ok(ConnectionSummary { profile: profile.name, region, endpoint_url })
+            }
             // No region in the profile: the environment's, as `connect` resolves it.
             None => Ok(self.connect(name, None).await?.summary().clone()),
         }

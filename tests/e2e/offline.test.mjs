@@ -116,6 +116,31 @@ describe("offline first", { timeout: 300_000 }, () => {
     await saveScreenshot(session, "13-offline-after-restart");
   });
 
+  it("switching region and back while offline shows each one's saved state at once", async () => {
+    const { session } = app;
+    const switchRegion = (region) =>
+      session.execute(
+        `const select = document.querySelector("[data-testid=region-select]");
+         select.value = arguments[0];
+         select.dispatchEvent(new Event("change", { bubbles: true }));
+         return true;`,
+        [region],
+      );
+    await switchRegion("eu-west-1");
+    const nothing = await session.waitFor("the empty eu-west-1 state", async () => {
+      const text = await (await session.find("[data-testid=status-line]")).text();
+      return /^Offline — nothing saved for this profile yet/.test(text) ? text : null;
+    }, 60_000);
+    assert.match(nothing, /0 functions/);
+
+    await switchRegion("us-east-1");
+    await session.waitFor("the saved us-east-1 list", async () => {
+      const [count] = await session.findAll("[data-testid=function-count]");
+      return count && (await count.text()) === `${DEMO_FUNCTION_COUNT} functions` ? true : null;
+    });
+    assert.match(await waitForState(session, "offline"), /^Offline — showing data from \d{2}:\d{2}/);
+  });
+
   it("recovers when AWS comes back", async () => {
     const { session } = app;
     await proxy.restore();
