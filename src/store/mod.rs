@@ -2,8 +2,10 @@
 //! versioned migrations, one writer. It holds what the app learns and the user's
 //! non-secret settings; secrets never go here (they live in the keyring).
 //!
-//! Each kind of data has its own submodule of `impl Store` methods and its own
-//! migration; the rest of the core never writes SQL for them.
+//! What the app learns from AWS lives in submodules of `impl Store` methods, one per kind
+//! of data with its own migration (functions.rs: lists, details, syncs); the next kinds
+//! (test events, invocations, log excerpts, metrics) go beside it. profiles.rs keeps the
+//! SQL of its own table.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -139,6 +139,11 @@ describe("offline first", { timeout: 300_000 }, () => {
       return count && (await count.text()) === `${DEMO_FUNCTION_COUNT} functions` ? true : null;
     });
     assert.match(await waitForState(session, "offline"), /^Offline — showing data from \d{2}:\d{2}/);
+    // A switch clears the selection; open the function again for the recovery below.
+    await selectFunction(session, "payments-api");
+    await session.waitFor("the saved details, not refreshed", async () =>
+      (await session.findAll("[data-testid=details-error]")).length || null,
+    );
   });
 
   it("recovers when AWS comes back", async () => {

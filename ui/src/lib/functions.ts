@@ -71,11 +71,24 @@ function matchesFilter(fn: FunctionSummary, filter: Filter): boolean {
   }
 }
 
+// Lower-cased name and description, computed once per function object (a keystroke
+// searches 10,000 of them); the list replaces its objects on refresh, so this never lags.
+const haystacks = new WeakMap<FunctionSummary, string>();
+
+function haystackOf(fn: FunctionSummary): string {
+  let haystack = haystacks.get(fn);
+  if (haystack === undefined) {
+    haystack = `${fn.function_name} ${fn.description ?? ""}`.toLowerCase();
+    haystacks.set(fn, haystack);
+  }
+  return haystack;
+}
+
 /** Functions matching every word (in name or description) and every filter. */
 export function filterFunctions(functions: FunctionSummary[], query: Query): FunctionSummary[] {
   if (query.words.length === 0 && query.filters.length === 0) return functions;
   return functions.filter((fn) => {
-    const haystack = `${fn.function_name} ${fn.description ?? ""}`.toLowerCase();
+    const haystack = haystackOf(fn);
     return query.words.every((w) => haystack.includes(w)) && query.filters.every((f) => matchesFilter(fn, f));
   });
 }
