@@ -153,10 +153,11 @@ describe("offline first", { timeout: 300_000 }, () => {
     await waitForState(session, "synced");
     assert.equal(await statusState(session), "synced");
     assert.equal(await (await session.find("[data-testid=function-count]")).text(), `${DEMO_FUNCTION_COUNT} functions`);
-    // The details recover with the list.
-    await session.waitFor("the details error to clear", async () =>
-      (await session.findAll("[data-testid=details-error]")).length === 0 ? true : null,
+    // The details recover with the list: refreshed, with no error left.
+    await session.waitFor("the details refreshed", async () =>
+      (await (await session.find("[data-testid=details-state]")).text()) === "" ? true : null,
     );
+    assert.equal((await session.findAll("[data-testid=details-error]")).length, 0);
     await saveScreenshot(session, "14-recovered");
   });
 });
