@@ -236,6 +236,12 @@ impl FunctionDetails {
         Ok(Some(details))
     }
 
+    /// [`load`](Self::load) on the blocking pool (for async callers).
+    pub async fn load_saved(store: &Arc<Store>, scope: &Scope, function_name: &str) -> Result<Option<Self>, Error> {
+        let (scope, function_name) = (scope.clone(), function_name.to_string());
+        run_blocking(store, move |store| FunctionDetails::load(store, &scope, &function_name)).await
+    }
+
     /// Fetches every section (four paced calls, or more for long alias, version or
     /// mapping lists), saves those that arrived and returns the saved details with the
     /// sections that failed. Fails only when nothing could be fetched, or when the
@@ -303,11 +309,7 @@ impl FunctionDetails {
         if let (false, Some(err)) = (saved_any, first_error) {
             return Err(err);
         }
-        let loaded = run_blocking(store, {
-            let (scope, function_name) = (scope.clone(), function_name.to_string());
-            move |store| FunctionDetails::load(store, &scope, &function_name)
-        })
-        .await?;
+        let loaded = Self::load_saved(store, scope, function_name).await?;
         let mut details =
             loaded.ok_or_else(|| Error::Internal("saved details vanished from the local store".into()))?;
         details.refresh_errors = refresh_errors;

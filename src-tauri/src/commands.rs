@@ -64,7 +64,7 @@ pub async fn cached_function_details(
     name: String,
 ) -> CommandResult<Option<FunctionDetails>> {
     let scope = state.scope().await.map_err(payload)?;
-    FunctionDetails::load(state.store(), &scope, &name).map_err(payload)
+    FunctionDetails::load_saved(state.store(), &scope, &name).await.map_err(payload)
 }
 
 /// Fetches a function's details from AWS and saves them.
