@@ -279,23 +279,21 @@ impl FunctionDetails {
             return Err(err.clone());
         }
         let results = [
-            (CONFIGURATION, configuration.map(|(stored, section)| (stored, Some(section)))),
-            (ALIASES, aliases.map(|stored| (stored, None))),
-            (VERSIONS, versions.map(|stored| (stored, None))),
-            (EVENT_SOURCE_MAPPINGS, mappings.map(|stored| (stored, None))),
+            (CONFIGURATION, configuration),
+            (ALIASES, aliases),
+            (VERSIONS, versions),
+            (EVENT_SOURCE_MAPPINGS, mappings),
         ];
         let mut refresh_errors = Vec::new();
         let mut first_error = None;
         let mut saved_any = false;
         for (name, result) in results {
             match result {
-                Ok((stored, configuration)) => {
+                Ok(fetched) => {
                     let (scope, function_name) = (scope.clone(), function_name.to_string());
                     run_blocking(store, move |store| {
-                        // The configuration also refreshes the function's tags and list row.
-                        let tags = configuration.as_ref().map(|c| &c.tags);
-                        let summary = configuration.as_ref().map(|c| &c.summary);
-                        store.save_detail_section(&scope, &function_name, &stored, tags, summary)
+                        let (tags, summary) = (fetched.tags.as_ref(), fetched.summary.as_ref());
+                        store.save_detail_section(&scope, &function_name, &fetched.stored, tags, summary)
                     })
                     .await?;
                     saved_any = true;
@@ -317,6 +315,14 @@ impl FunctionDetails {
     }
 }
 
+/// A section as fetched, ready to save. The configuration also carries the function's
+/// tags and list row, saved with it.
+struct FetchedSection {
+    stored: StoredSection,
+    tags: Option<BTreeMap<String, String>>,
+    summary: Option<FunctionSummary>,
+}
+
 /// The calls behind each detail section, every one paced with the scope's other
 /// control-plane calls.
 struct SectionFetcher<'a> {
@@ -327,12 +333,13 @@ struct SectionFetcher<'a> {
 }
 
 impl SectionFetcher<'_> {
-    fn stored<T: Serialize>(section: &str, fetched_at: String, value: &T) -> Result<StoredSection, Error> {
+    fn stored<T: Serialize>(section: &str, fetched_at: String, value: &T) -> Result<FetchedSection, Error> {
         let body = serde_json::to_string(value).map_err(|e| Error::Internal(format!("saving {section}: {e}")))?;
-        Ok(StoredSection { section: section.to_string(), fetched_at, body })
+        let stored = StoredSection { section: section.to_string(), fetched_at, body };
+        Ok(FetchedSection { stored, tags: None, summary: None })
     }
 
-    async fn configuration(&self) -> Result<(StoredSection, ConfigurationSection), Error> {
+    async fn configuration(&self) -> Result<FetchedSection, Error> {
         self.pacer.acquire().await;
         let output = self.client.get_function().function_name(self.function_name).send().await.map_err(|err| {
             if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) {
@@ -343,7 +350,7 @@ impl SectionFetcher<'_> {
         })?;
         let config = output.configuration.unwrap_or_else(|| FunctionConfiguration::builder().build());
         let environment = config.environment.clone();
-        let section = ConfigurationSection {
+        let mut section = ConfigurationSection {
             fetched_at: timestamps::now(),
             role: config.role.clone(),
             code_size: config.code_size as f64,
@@ -394,12 +401,12 @@ impl SectionFetcher<'_> {
             reserved_concurrency: output.concurrency.and_then(|c| c.reserved_concurrent_executions),
             summary: FunctionSummary::from(config),
         };
-        let mut section = section;
         section.summary.tags = Some(section.tags.clone());
-        Ok((Self::stored(CONFIGURATION, section.fetched_at.clone(), &section)?, section))
+        let fetched = Self::stored(CONFIGURATION, section.fetched_at.clone(), &section)?;
+        Ok(FetchedSection { tags: Some(section.tags), summary: Some(section.summary), ..fetched })
     }
 
-    async fn aliases(&self) -> Result<StoredSection, Error> {
+    async fn aliases(&self) -> Result<FetchedSection, Error> {
         let mut pages = self.client.list_aliases().function_name(self.function_name).into_paginator().send();
         let mut aliases = Vec::new();
         loop {
@@ -427,7 +434,7 @@ impl SectionFetcher<'_> {
         Self::stored(ALIASES, section.fetched_at.clone(), &section)
     }
 
-    async fn versions(&self) -> Result<StoredSection, Error> {
+    async fn versions(&self) -> Result<FetchedSection, Error> {
         let mut pages =
             self.client.list_versions_by_function().function_name(self.function_name).into_paginator().send();
         let mut versions = Vec::new();
@@ -447,7 +454,7 @@ impl SectionFetcher<'_> {
         Self::stored(VERSIONS, section.fetched_at.clone(), &section)
     }
 
-    async fn event_source_mappings(&self) -> Result<StoredSection, Error> {
+    async fn event_source_mappings(&self) -> Result<FetchedSection, Error> {
         let mut pages =
             self.client.list_event_source_mappings().function_name(self.function_name).into_paginator().send();
         let mut mappings = Vec::new();

@@ -263,18 +263,14 @@ impl Profiles {
     /// must show even when neither is available.
     pub async fn describe(&self, name: &str, region: Option<&str>) -> Result<ConnectionSummary, Error> {
         let profile = self.get(name).await?;
-        match region.map(str::to_string).or(profile.region.clone()) {
-            Some(region) => {
-                // As in `connect`: AWS_ENDPOINT_URL wins over an AWS CLI file's endpoint.
-                let from_environment = std::env::var("AWS_ENDPOINT_URL").ok().filter(|url| !url.is_empty());
-                let endpoint_url = match (profile.editable, from_environment) {
-                    (false, Some(url)) => Some(url),
-                    _ => profile.endpoint_url,
-                };
-                Ok(ConnectionSummary { profile: profile.name, region, endpoint_url })
+        match (profile.source, region.map(str::to_string).or(profile.region.clone())) {
+            // A keyring profile's region and endpoint are its own (validation requires the
+            // region), so the keyring need not be opened to name them.
+            (CredentialSource::Keyring, Some(region)) => {
+                Ok(ConnectionSummary { profile: profile.name, region, endpoint_url: profile.endpoint_url })
             }
-            // No region in the profile: the environment's, as `connect` resolves it.
-            None => Ok(self.connect(name, None).await?.summary().clone()),
+            // The others resolve from files and the environment only: `connect` is exact.
+            _ => Ok(self.connect(name, region).await?.summary().clone()),
         }
     }
 

@@ -70,16 +70,17 @@ impl AppState {
     /// The active profile, region and endpoint, found without the network or the keyring,
     /// so saved data shows even when neither is available.
     pub async fn describe(&self) -> Result<ConnectionSummary, Error> {
-        let active = self.active.lock().await;
-        if let Some(connection) = &active.connection {
-            return Ok(connection.summary().clone());
-        }
-        match &active.profile {
-            Some(name) => self.profiles.describe(name, active.region.as_deref()).await,
-            None => {
-                let selection = ProfileSelection { region: active.region.clone(), ..ProfileSelection::default() };
-                Ok(AwsConnection::resolve(&selection).await?.summary().clone())
+        let named = {
+            let active = self.active.lock().await;
+            if let Some(connection) = &active.connection {
+                return Ok(connection.summary().clone());
             }
+            active.profile.clone().map(|name| (name, active.region.clone()))
+        };
+        match named {
+            Some((name, region)) => self.profiles.describe(&name, region.as_deref()).await,
+            // The environment's selection opens no keyring and makes no call: connect.
+            None => Ok(self.connection().await?.summary().clone()),
         }
     }
 

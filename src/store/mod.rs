@@ -201,6 +201,14 @@ pub(crate) fn store_error(err: &rusqlite::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// A fresh directory for one test's store file, and the file's path in it.
+    fn scratch_store(label: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("ldeck-store-{label}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("store.sqlite3");
+        (dir, path)
+    }
+
     #[test]
     fn migrations_bring_a_new_store_to_the_latest_schema() {
         let store = Store::in_memory().unwrap();
@@ -209,8 +217,7 @@ mod tests {
 
     #[test]
     fn reopening_keeps_data_and_does_not_migrate_twice() {
-        let dir = std::env::temp_dir().join(format!("ldeck-store-test-{}", std::process::id()));
-        let path = dir.join("store.sqlite3");
+        let (dir, path) = scratch_store("reopen");
         Store::open(&path).unwrap().set_setting("active_profile", Some("work")).unwrap();
         let reopened = Store::open(&path).unwrap();
         assert_eq!(reopened.setting("active_profile").unwrap().as_deref(), Some("work"));
@@ -221,9 +228,7 @@ mod tests {
 
     #[test]
     fn a_store_of_the_previous_schema_is_migrated_and_keeps_its_data() {
-        let dir = std::env::temp_dir().join(format!("ldeck-store-v1-{}", std::process::id()));
-        let path = dir.join("store.sqlite3");
-        std::fs::create_dir_all(&dir).unwrap();
+        let (dir, path) = scratch_store("v1");
         {
             // The file as the previous release left it: migration 1 only.
             let connection = Connection::open(&path).unwrap();
@@ -251,9 +256,7 @@ mod tests {
 
     #[test]
     fn a_store_from_a_newer_app_is_refused() {
-        let dir = std::env::temp_dir().join(format!("ldeck-store-newer-{}", std::process::id()));
-        let path = dir.join("store.sqlite3");
-        std::fs::create_dir_all(&dir).unwrap();
+        let (dir, path) = scratch_store("newer");
         Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
         let err = Store::open(&path).unwrap_err();
         assert!(err.to_string().contains("newer Lambda Deck"), "{err}");

@@ -11,6 +11,7 @@ import {
   parseQuery,
   removeToken,
   sortFunctions,
+  syncState,
 } from "./functions";
 
 function fn(name: string, runtime: string | null, description: string | null = null): FunctionSummary {
@@ -130,6 +131,19 @@ describe("formatAge", () => {
     expect(formatAge("2026-11-22T11:57:00Z", now)).toBe("3 min ago");
     expect(formatAge("2026-11-22T09:00:00Z", now)).toBe("3 h ago");
     expect(formatAge("2026-11-18T12:00:00Z", now)).toBe("4 days ago");
+  });
+});
+
+describe("syncState", () => {
+  const failure = (code: "network" | "cancelled" | "throttled") => ({ code, message: "m", fields: [] });
+
+  it("says offline for a network failure and keeps cancelled apart from failed", () => {
+    expect(syncState(true, failure("network"), null)).toBe("refreshing");
+    expect(syncState(false, failure("network"), "2026-11-22T10:00:00Z")).toBe("offline");
+    expect(syncState(false, failure("cancelled"), null)).toBe("cancelled");
+    expect(syncState(false, failure("throttled"), null)).toBe("error");
+    expect(syncState(false, null, "2026-11-22T10:00:00Z")).toBe("synced");
+    expect(syncState(false, null, null)).toBe("never");
   });
 });
 

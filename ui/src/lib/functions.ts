@@ -1,6 +1,6 @@
 // Pure helpers for the function list: the search syntax, sorting, formatting, ages and
 // error hints. Kept free of Svelte and Tauri so vitest can cover them directly.
-import type { AliasInfo, ErrorCode, FunctionSummary } from "./bindings";
+import type { AliasInfo, ErrorCode, ErrorPayload, FunctionSummary } from "./bindings";
 
 /** A `key:value` filter of the search box. */
 export type FilterKey = "runtime" | "arch" | "package" | "state" | "tag";
@@ -195,9 +195,18 @@ export function describeRouting(alias: AliasInfo): string {
   ].join(", ");
 }
 
-/** Errors after which the saved data is what the user sees: say "offline", not "failed". */
-export function isOffline(code: ErrorCode): boolean {
-  return code === "network";
+export type SyncState = "refreshing" | "offline" | "cancelled" | "error" | "synced" | "never";
+
+/**
+ * What the status line says about the list: a network error means "offline" (the saved
+ * data is what the user sees), a cancelled refresh is not a failure.
+ */
+export function syncState(refreshing: boolean, error: ErrorPayload | null, fetchedAt: string | null): SyncState {
+  if (refreshing) return "refreshing";
+  if (error?.code === "network") return "offline";
+  if (error?.code === "cancelled") return "cancelled";
+  if (error) return "error";
+  return fetchedAt ? "synced" : "never";
 }
 
 /** A short heading for an error, by its code; the message says the rest. */
