@@ -5,17 +5,23 @@
 //! - AWS SDK types stay inside this crate: callers get [`functions::FunctionSummary`]
 //!   and friends, never `aws_sdk_lambda::types::*`;
 //! - every fallible public function returns [`Error`], whose [`ErrorCode`] is the closed
-//!   set of codes the UI and CLI branch on.
+//!   set of codes the UI and CLI branch on;
+//! - dependencies point one way: `session` → capabilities (`profiles`, `functions`) →
+//!   `store` and `aws` → leaves (`scope`, `error`, `pacing`, `secrets`, `timestamps`);
+//!   no file imports one that imports it back (tests/module_graph.rs).
 
 pub mod aws;
 pub mod error;
 pub mod functions;
 pub mod keystore;
 pub mod pacing;
+pub mod preferences;
 pub mod profiles;
+pub mod scope;
 pub mod secrets;
+pub mod session;
 pub mod store;
-pub mod sync;
 pub mod timestamps;
 
 pub use error::{Error, ErrorCode, ErrorPayload, FieldError};
+pub use scope::Scope;

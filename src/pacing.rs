@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::Scope;
+use crate::scope::Scope;
 
 /// Sustained control-plane rate of one profile and region, in requests per second.
 pub const CONTROL_PLANE_RATE: f64 = 10.0;

@@ -50,8 +50,28 @@ fn invalid_endpoint_url_is_refused_before_sending() {
     assert!(!ok);
     assert_eq!(
         stderr.trim_end(),
-        "ldeck: error: Invalid endpoint URL \"localhost:4566\": it must start with http:// or https://"
+        "ldeck: error: --endpoint-url: Invalid endpoint URL \"localhost:4566\": it must start with http:// or https://"
     );
+}
+
+#[test]
+fn a_mistyped_region_or_function_name_is_refused_before_sending() {
+    // The endpoint is a closed port: a request would fail with "Cannot reach AWS".
+    let (ok, _, stderr) = run(ldeck_without_aws_env().args([
+        "--region",
+        "eu-wset-1",
+        "--endpoint-url",
+        CLOSED_ENDPOINT,
+        "functions",
+        "list",
+    ]));
+    assert!(!ok);
+    assert_eq!(stderr.trim_end(), "ldeck: error: --region: \"eu-wset-1\" is not an AWS region (e.g. eu-west-1)");
+
+    let (ok, _, stderr) =
+        run(ldeck_without_aws_env().args(["--region", "us-east-1", "functions", "show", "my function"]));
+    assert!(!ok);
+    assert!(stderr.starts_with("ldeck: error: \"my function\" is not a Lambda function name or ARN"), "{stderr}");
 }
 
 #[test]

@@ -7,11 +7,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
-use lambda_deck::aws::{AwsConnection, Scope};
+use lambda_deck::aws::AwsConnection;
+use lambda_deck::functions::sync;
 use lambda_deck::store::functions::SyncOutcome;
 use lambda_deck::store::Store;
-use lambda_deck::sync;
 use lambda_deck::ErrorCode;
+use lambda_deck::Scope;
 use lambda_deck_devtools::demo;
 use support::{local_aws, LocalAwsLease};
 use tokio_util::sync::CancellationToken;

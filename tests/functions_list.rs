@@ -5,8 +5,8 @@ mod support;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
+use lambda_deck::functions::sync::{self, SyncEvent};
 use lambda_deck::store::Store;
-use lambda_deck::sync::{self, SyncEvent};
 use lambda_deck_devtools::demo;
 use support::local_aws;
 use tokio_util::sync::CancellationToken;

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lambda_deck::aws::{AwsConnection, Scope};
+use lambda_deck::aws::AwsConnection;
+use lambda_deck::functions::sync::{self, FunctionListView};
 use lambda_deck::pacing::{RateLimiter, CONTROL_PLANE_BURST, CONTROL_PLANE_RATE};
 use lambda_deck::store::Store;
-use lambda_deck::sync::{self, FunctionListView};
+use lambda_deck::Scope;
 use tokio_util::sync::CancellationToken;
 
 use crate::{demo, synthetic, LocalAws};

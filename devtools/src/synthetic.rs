@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use lambda_deck::aws::Scope;
 use lambda_deck::functions::FunctionSummary;
 use lambda_deck::store::Store;
+use lambda_deck::Scope;
 
 const TEAMS: &[&str] = &["payments", "orders", "auth", "media", "search", "billing", "inventory", "notify"];
 const ROLES: &[&str] = &["api", "worker", "ingest", "export", "scheduler", "webhook", "resize", "cleanup"];

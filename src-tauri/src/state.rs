@@ -1,158 +1,122 @@
-//! What the desktop shell keeps between commands: the local store, the profiles, the
-//! active selection and the running refresh.
+//! What the desktop shell keeps between commands: the profiles (and through them the
+//! store), one session per window, and the running streams. Each window shows its own profile and region: a tail window keeps its
+//! session while the main window switches.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use lambda_deck::aws::{AwsConnection, ConnectionSummary, ProfileSelection, Scope};
+use lambda_deck::aws::ConnectionSummary;
 use lambda_deck::keystore::KeyStore;
-use lambda_deck::profiles::Profiles;
+use lambda_deck::profiles::{Profiles, ACTIVE_PROFILE_SETTING};
+use lambda_deck::session::{Session, SessionChoice};
 use lambda_deck::store::Store;
 use lambda_deck::Error;
-use tokio::sync::Mutex;
-use tokio_util::sync::CancellationToken;
 
-/// The profile and region the window shows, and their connection once resolved.
-#[derive(Default)]
-struct Active {
-    /// `None`: what the environment selects, as the AWS CLI would (AWS_PROFILE, …).
-    profile: Option<String>,
-    region: Option<String>,
-    connection: Option<AwsConnection>,
-}
+use crate::streams::StreamRegistry;
+use crate::windows::MAIN_WINDOW;
 
 pub struct AppState {
-    store: Arc<Store>,
     profiles: Profiles,
-    active: Mutex<Active>,
-    /// The function-list refresh in flight, if any.
-    refresh: std::sync::Mutex<RunningRefresh>,
+    sessions: Mutex<Sessions>,
+    streams: StreamRegistry,
 }
 
-/// Refreshes are numbered so that a finished one does not forget a newer one's handle.
-#[derive(Default)]
-struct RunningRefresh {
-    generation: u64,
-    token: Option<CancellationToken>,
-}
-
-/// What a refresh command holds while it runs.
-pub struct RefreshHandle {
-    generation: u64,
-    pub token: CancellationToken,
+struct Sessions {
+    by_window: HashMap<String, Arc<Session>>,
+    /// What a window without a session of its own starts on: the profile the main window
+    /// showed last (restored from the store at start-up).
+    default_choice: SessionChoice,
 }
 
 impl AppState {
-    /// Opens the local store (a private in-memory one if the file cannot be opened, so the
-    /// window still works) and restores the profile the app showed last.
+    /// Opens the local store (moving an unreadable one aside, or falling back to memory;
+    /// the store's notice says which) and the profile the app showed last. Runs once,
+    /// before the async runtime, so it may read the store directly.
     pub fn open() -> Self {
-        let store = Store::open_default().unwrap_or_else(|err| {
-            eprintln!("lambda-deck: the local store is unavailable ({err}); nothing will be kept after closing");
-            Store::in_memory().expect("an in-memory SQLite store")
-        });
-        let profiles = Profiles::new(store.clone(), KeyStore::system());
-        let profile = profiles.active_profile_name().ok().flatten();
-        AppState {
-            store,
-            profiles,
-            active: Mutex::new(Active { profile, ..Active::default() }),
-            refresh: std::sync::Mutex::new(RunningRefresh::default()),
+        let store = match Store::default_path() {
+            Ok(path) => Store::open_or_recover(&path),
+            Err(err) => Store::unavailable(&err),
+        };
+        if let Some(notice) = store.notice() {
+            eprintln!("lambda-deck: {}", notice.message);
         }
-    }
-
-    pub fn store(&self) -> &Arc<Store> {
-        &self.store
+        let last_profile = store.setting(ACTIVE_PROFILE_SETTING).ok().flatten();
+        AppState {
+            profiles: Profiles::new(store, KeyStore::system()),
+            sessions: Mutex::new(Sessions {
+                by_window: HashMap::new(),
+                default_choice: SessionChoice { profile: last_profile, ..SessionChoice::default() },
+            }),
+            streams: StreamRegistry::default(),
+        }
     }
 
     pub fn profiles(&self) -> &Profiles {
         &self.profiles
     }
 
-    /// The active profile, region and endpoint, found without the network or the keyring,
-    /// so saved data shows even when neither is available.
-    pub async fn describe(&self) -> Result<ConnectionSummary, Error> {
-        let named = {
-            let active = self.active.lock().await;
-            if let Some(connection) = &active.connection {
-                return Ok(connection.summary().clone());
+    pub fn streams(&self) -> &StreamRegistry {
+        &self.streams
+    }
+
+    /// The window's session, started on the default choice the first time it is asked for.
+    pub fn session(&self, window: &str) -> Result<Arc<Session>, Error> {
+        let mut sessions = self.sessions();
+        if let Some(session) = sessions.by_window.get(window) {
+            return Ok(session.clone());
+        }
+        let session = Arc::new(Session::new(self.profiles.clone(), sessions.default_choice.clone())?);
+        sessions.by_window.insert(window.to_string(), session.clone());
+        Ok(session)
+    }
+
+    /// Switches a window to another profile and region, without connecting, so its saved
+    /// data can show at once. What the window was running is cancelled. The main window's
+    /// profile is remembered for the next start.
+    pub async fn select(&self, window: &str, choice: SessionChoice) -> Result<ConnectionSummary, Error> {
+        let session = Arc::new(Session::new(self.profiles.clone(), choice.clone())?);
+        let summary = session.describe().await?;
+        self.streams.cancel_window(window);
+        {
+            let mut sessions = self.sessions();
+            sessions.by_window.insert(window.to_string(), session);
+            if window == MAIN_WINDOW {
+                sessions.default_choice = choice.clone();
             }
-            active.profile.clone().map(|name| (name, active.region.clone()))
-        };
-        match named {
-            Some((name, region)) => self.profiles.describe(&name, region.as_deref()).await,
-            // The environment's selection opens no keyring and makes no call: connect.
-            None => Ok(self.connection().await?.summary().clone()),
         }
-    }
-
-    /// Where the active selection's saved data lives.
-    pub async fn scope(&self) -> Result<Scope, Error> {
-        Ok(self.describe().await?.scope())
-    }
-
-    /// A cancel handle for a new refresh; a refresh still running is cancelled (one at a time).
-    pub fn start_refresh(&self) -> RefreshHandle {
-        let mut running = self.running_refresh();
-        if let Some(previous) = running.token.take() {
-            previous.cancel();
+        if let (MAIN_WINDOW, Some(profile)) = (window, &choice.profile) {
+            self.profiles.set_active_profile(profile).await?;
         }
-        running.generation += 1;
-        let handle = RefreshHandle { generation: running.generation, token: CancellationToken::new() };
-        running.token = Some(handle.token.clone());
-        handle
-    }
-
-    /// Forgets a refresh that ended, unless a newer one has replaced it.
-    pub fn finish_refresh(&self, handle: &RefreshHandle) {
-        let mut running = self.running_refresh();
-        if running.generation == handle.generation {
-            running.token = None;
-        }
-    }
-
-    pub fn cancel_refresh(&self) {
-        if let Some(token) = self.running_refresh().token.take() {
-            token.cancel();
-        }
-    }
-
-    fn running_refresh(&self) -> std::sync::MutexGuard<'_, RunningRefresh> {
-        self.refresh.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The active connection, resolved once and reused until the selection changes.
-    pub async fn connection(&self) -> Result<AwsConnection, Error> {
-        let mut active = self.active.lock().await;
-        if let Some(connection) = &active.connection {
-            return Ok(connection.clone());
-        }
-        let connection = match &active.profile {
-            Some(name) => self.profiles.connect(name, active.region.as_deref()).await?,
-            None => {
-                let selection = ProfileSelection { region: active.region.clone(), ..ProfileSelection::default() };
-                AwsConnection::resolve(&selection).await?
-            }
-        };
-        active.connection = Some(connection.clone());
-        Ok(connection)
-    }
-
-    /// Switches profile and region (cancelling a refresh of the previous one) without
-    /// connecting yet, so the new profile's saved data can show at once; remembered for
-    /// the next start.
-    pub async fn select(&self, profile: String, region: Option<String>) -> Result<ConnectionSummary, Error> {
-        self.cancel_refresh();
-        let summary = self.profiles.describe(&profile, region.as_deref()).await?;
-        self.profiles.set_active_profile(&profile)?;
-        *self.active.lock().await = Active { profile: Some(profile), region, connection: None };
         Ok(summary)
     }
 
-    /// Forgets the resolved connection (after the active profile was edited or removed).
-    pub async fn invalidate(&self, removed: Option<&str>) {
-        let mut active = self.active.lock().await;
-        active.connection = None;
-        if removed.is_some() && active.profile.as_deref() == removed {
-            active.profile = None;
+    /// After a profile was saved or removed: every window resolves its profile again on
+    /// its next call; windows on a removed profile fall back to the environment's.
+    pub fn profiles_changed(&self, removed: Option<&str>) {
+        let mut sessions = self.sessions();
+        let mut renewed = HashMap::new();
+        for (window, session) in &sessions.by_window {
+            let mut choice = session.choice().clone();
+            if removed.is_some() && choice.profile.as_deref() == removed {
+                choice.profile = None;
+            }
+            if let Ok(fresh) = Session::new(self.profiles.clone(), choice) {
+                renewed.insert(window.clone(), Arc::new(fresh));
+            }
         }
+        sessions.by_window = renewed;
+        if removed.is_some() && sessions.default_choice.profile.as_deref() == removed {
+            sessions.default_choice.profile = None;
+        }
+    }
+
+    /// A window closed: everything it started stops at once, and its session goes.
+    pub fn forget_window(&self, window: &str) {
+        self.streams.cancel_window(window);
+        self.sessions().by_window.remove(window);
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

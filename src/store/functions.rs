@@ -11,8 +11,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::{store_error, Store};
-use crate::aws::Scope;
-use crate::functions::FunctionSummary;
+use crate::functions::types::FunctionSummary;
+use crate::scope::Scope;
 use crate::{timestamps, Error, ErrorCode};
 
 /// The saved list of one scope and when it was fetched.
@@ -376,7 +376,7 @@ fn error_code_name(code: ErrorCode) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn scope() -> Scope {

@@ -2,19 +2,25 @@
 //! versioned migrations, one writer. It holds what the app learns and the user's
 //! non-secret settings; secrets never go here (they live in the keyring).
 //!
-//! What the app learns from AWS lives in submodules of `impl Store` methods, one per kind
-//! of data with its own migration (functions.rs: lists, details, syncs); the next kinds
-//! (test events, invocations, log excerpts, metrics) go beside it. profiles.rs keeps the
-//! SQL of its own table.
+//! Each capability keeps its tables and queries in a submodule of `impl Store` methods
+//! (functions.rs: lists, details, syncs; profiles.rs: the app's profiles); local_data.rs
+//! measures and clears what is saved per profile and region. SQL lives nowhere else.
+//!
+//! SQLite calls block (a writer may hold the file), so async code reaches the store only
+//! through [`run_blocking`]; in debug builds a store call on an async worker thread panics.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
 
-use crate::Error;
+use crate::{timestamps, Error};
 
 pub mod functions;
+pub mod local_data;
+pub mod profiles;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts the ones applied.
 /// Append only: never edit a migration that has shipped.
@@ -93,6 +99,17 @@ const MIGRATIONS: &[&str] = &[
 pub struct Store {
     connection: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// What happened to the previous store when this one was opened, if anything.
+    notice: Option<StoreNotice>,
+}
+
+/// Something the user must be told about the store when the app opens it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StoreNotice {
+    pub message: String,
+    /// Where the unreadable store was moved to (kept for the user), if it was.
+    pub kept_at: Option<String>,
 }
 
 impl Store {
@@ -112,36 +129,87 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> Result<Arc<Self>, Error> {
+        Self::try_open(path).map_err(|failure| failure.error)
+    }
+
+    /// Opens the store at `path` for the app: an unreadable or corrupt file is moved aside
+    /// (kept, renamed with the time) and a fresh store started in its place; a store that
+    /// cannot be used at all (written by a newer app, a read-only disk) leaves the app on
+    /// a private in-memory store. Either way [`notice`](Self::notice) says what happened.
+    pub fn open_or_recover(path: &Path) -> Arc<Self> {
+        let (store, notice) = match Self::try_open(path) {
+            Ok(store) => return store,
+            Err(OpenFailure { corrupt: true, error }) => match move_aside(path).and_then(|kept| Ok((Self::open(path)?, kept))) {
+                Ok((store, kept_at)) => (
+                    store,
+                    StoreNotice {
+                        message: format!(
+                            "The local store could not be read ({error}). It was moved aside and a fresh one started: saved lists will fill in again as they refresh."
+                        ),
+                        kept_at: Some(kept_at.display().to_string()),
+                    },
+                ),
+                Err(error) => in_memory_fallback(&error),
+            },
+            Err(OpenFailure { error, .. }) => in_memory_fallback(&error),
+        };
+        Self::with_notice(store, notice)
+    }
+
+    /// A store that cannot be kept at all: a private in-memory one that says so.
+    pub fn unavailable(error: &Error) -> Arc<Self> {
+        let (store, notice) = in_memory_fallback(error);
+        Self::with_notice(store, notice)
+    }
+
+    fn with_notice(store: Arc<Self>, notice: StoreNotice) -> Arc<Self> {
+        let mut store = Arc::into_inner(store).expect("a store just opened has one owner");
+        store.notice = Some(notice);
+        Arc::new(store)
+    }
+
+    /// What the user must be told about how the store was opened, if anything.
+    pub fn notice(&self) -> Option<&StoreNotice> {
+        self.notice.as_ref()
+    }
+
+    /// A private in-memory store (tests, and the fallback when no file can be used).
+    pub fn in_memory() -> Result<Arc<Self>, Error> {
+        let connection = Connection::open_in_memory().map_err(|e| store_error(&e))?;
+        Self::migrate(connection, None).map_err(|failure| failure.error)
+    }
+
+    fn try_open(path: &Path) -> Result<Arc<Self>, OpenFailure> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::Configuration(format!("Cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| OpenFailure {
+                corrupt: false,
+                error: Error::Configuration(format!("Cannot create {}: {e}", dir.display())),
+            })?;
         }
-        let connection = Connection::open(path).map_err(|e| store_error(&e))?;
+        let connection = Connection::open(path).map_err(OpenFailure::from)?;
         connection
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
-            .map_err(|e| store_error(&e))?;
+            .map_err(OpenFailure::from)?;
         Self::migrate(connection, Some(path.to_path_buf()))
     }
 
-    /// A private in-memory store (tests).
-    pub fn in_memory() -> Result<Arc<Self>, Error> {
-        Self::migrate(Connection::open_in_memory().map_err(|e| store_error(&e))?, None)
-    }
-
-    fn migrate(mut connection: Connection, path: Option<PathBuf>) -> Result<Arc<Self>, Error> {
-        let applied = read_schema_version(&connection)?;
+    fn migrate(mut connection: Connection, path: Option<PathBuf>) -> Result<Arc<Self>, OpenFailure> {
+        let applied = read_schema_version(&connection).map_err(OpenFailure::from)?;
         if applied > MIGRATIONS.len() {
-            return Err(Error::Configuration(format!(
-                "The local store was written by a newer Lambda Deck (schema {applied}); update the app."
-            )));
+            return Err(OpenFailure {
+                corrupt: false,
+                error: Error::Configuration(format!(
+                    "The local store was written by a newer Lambda Deck (schema {applied}); update the app."
+                )),
+            });
         }
         for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied) {
-            let tx = connection.transaction().map_err(|e| store_error(&e))?;
-            tx.execute_batch(migration).map_err(|e| store_error(&e))?;
-            tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(|e| store_error(&e))?;
-            tx.commit().map_err(|e| store_error(&e))?;
+            let tx = connection.transaction().map_err(OpenFailure::from)?;
+            tx.execute_batch(migration).map_err(OpenFailure::from)?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(OpenFailure::from)?;
+            tx.commit().map_err(OpenFailure::from)?;
         }
-        Ok(Arc::new(Store { connection: Mutex::new(connection), path }))
+        Ok(Arc::new(Store { connection: Mutex::new(connection), path, notice: None }))
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -149,12 +217,16 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<usize, Error> {
-        read_schema_version(&self.connection())
+        read_schema_version(&self.connection()).map_err(|e| store_error(&e))
     }
 
-    /// The one connection. Store calls are short; callers on async tasks wrap them in
-    /// `spawn_blocking` when they may wait on a writer.
+    /// The one connection. Callers on async tasks go through [`run_blocking`]: SQLite may
+    /// wait on another writer, and an async worker thread must never wait.
     pub(crate) fn connection(&self) -> MutexGuard<'_, Connection> {
+        debug_assert!(
+            may_block_on_this_thread(),
+            "a local store call on an async worker thread: wrap it in store::run_blocking"
+        );
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -186,10 +258,85 @@ impl Store {
     }
 }
 
+/// Runs a store call on the blocking pool: SQLite may wait on another writer.
+pub async fn run_blocking<T: Send + 'static>(
+    store: &Arc<Store>,
+    call: impl FnOnce(&Store) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        ON_BLOCKING_POOL.set(true);
+        call(&store)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("local store task: {e}")))?
+}
+
+thread_local! {
+    /// Set on the blocking pool's threads by [`run_blocking`].
+    static ON_BLOCKING_POOL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// False only on a worker thread of a multi-threaded tokio runtime (the app's and the
+/// CLI's): there a blocking call stalls every task scheduled on that thread. Tests on
+/// `#[tokio::test]`'s single thread may call the store directly.
+fn may_block_on_this_thread() -> bool {
+    match tokio::runtime::Handle::try_current() {
+        Err(_) => true,
+        Ok(handle) => handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread || ON_BLOCKING_POOL.get(),
+    }
+}
+
+/// Why a store file could not be opened, and whether the file itself is damaged.
+struct OpenFailure {
+    corrupt: bool,
+    error: Error,
+}
+
+impl From<rusqlite::Error> for OpenFailure {
+    fn from(err: rusqlite::Error) -> Self {
+        let corrupt = matches!(
+            err.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        );
+        OpenFailure { corrupt, error: store_error(&err) }
+    }
+}
+
+/// Renames the store file (and its WAL and shared-memory files) to
+/// `<name>.unreadable-<time>`, so the user keeps it and a fresh one can be created.
+fn move_aside(path: &Path) -> Result<PathBuf, Error> {
+    let stamp = timestamps::now().replace([':', '.'], "-");
+    let kept = path.with_file_name(format!(
+        "{}.unreadable-{stamp}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("lambda-deck.sqlite3")
+    ));
+    let moved = |from: &Path, to: &Path| {
+        std::fs::rename(from, to)
+            .map_err(|e| Error::Configuration(format!("Cannot move the unreadable store {}: {e}", from.display())))
+    };
+    moved(path, &kept)?;
+    for suffix in ["-wal", "-shm"] {
+        let companion = PathBuf::from(format!("{}{suffix}", path.display()));
+        if companion.exists() {
+            moved(&companion, &PathBuf::from(format!("{}{suffix}", kept.display())))?;
+        }
+    }
+    Ok(kept)
+}
+
+fn in_memory_fallback(error: &Error) -> (Arc<Store>, StoreNotice) {
+    let store = Store::in_memory().expect("an in-memory SQLite store");
+    let notice = StoreNotice {
+        message: format!("The local store is unavailable ({error}); nothing will be kept after closing."),
+        kept_at: None,
+    };
+    (store, notice)
+}
+
 /// How many migrations the file has had (`PRAGMA user_version`).
-fn read_schema_version(connection: &Connection) -> Result<usize, Error> {
-    let version: i64 =
-        connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&e))?;
+fn read_schema_version(connection: &Connection) -> rusqlite::Result<usize> {
+    let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     Ok(usize::try_from(version).unwrap_or(usize::MAX))
 }
 
@@ -198,12 +345,13 @@ pub(crate) fn store_error(err: &rusqlite::Error) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A fresh directory for one test's store file, and the file's path in it.
-    fn scratch_store(label: &str) -> (PathBuf, PathBuf) {
+    pub(crate) fn scratch_store(label: &str) -> (PathBuf, PathBuf) {
         let dir = std::env::temp_dir().join(format!("ldeck-store-{label}-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("store.sqlite3");
         (dir, path)
@@ -243,12 +391,9 @@ mod tests {
         }
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
-        let hint: String = store
-            .connection()
-            .query_row("SELECT key_id_hint FROM profiles WHERE name = 'old'", [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(hint, "WXYZ");
-        let scope = crate::aws::Scope { profile: "old".into(), region: "eu-west-1".into() };
+        let old = store.app_profile("old").unwrap().unwrap();
+        assert_eq!(old.key_id_hint.as_deref(), Some("WXYZ"));
+        let scope = crate::scope::Scope { profile: "old".into(), region: "eu-west-1".into() };
         assert_eq!(store.load_function_list(&scope).unwrap(), None);
         drop(store);
         std::fs::remove_dir_all(dir).ok();
@@ -260,6 +405,50 @@ mod tests {
         Connection::open(&path).unwrap().pragma_update(None, "user_version", 999).unwrap();
         let err = Store::open(&path).unwrap_err();
         assert!(err.to_string().contains("newer Lambda Deck"), "{err}");
+        // The app is told and keeps working in memory; the file is not touched.
+        let opened = Store::open_or_recover(&path);
+        let notice = opened.notice().unwrap();
+        assert!(notice.message.contains("newer Lambda Deck"), "{notice:?}");
+        assert_eq!(notice.kept_at, None);
+        assert_eq!(opened.path(), None);
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn an_unreadable_store_is_moved_aside_kept_and_replaced() {
+        let (dir, path) = scratch_store("corrupt");
+        let garbage = b"this is not a SQLite database, it was damaged on the way".repeat(200);
+        std::fs::write(&path, &garbage).unwrap();
+
+        let opened = Store::open_or_recover(&path);
+
+        let notice = opened.notice().expect("the user is told");
+        let kept_at = PathBuf::from(notice.kept_at.clone().expect("where the old file went"));
+        assert!(notice.message.contains("moved aside"), "{}", notice.message);
+        assert_eq!(std::fs::read(&kept_at).unwrap(), garbage, "the damaged file is kept as it was");
+        assert_eq!(opened.path(), Some(path.as_path()), "a fresh store in the usual place");
+        opened.set_setting("works", Some("yes")).unwrap();
+        assert_eq!(Store::open(&path).unwrap().setting("works").unwrap().as_deref(), Some("yes"));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_healthy_store_opens_without_a_notice() {
+        let (dir, path) = scratch_store("healthy");
+        Store::open(&path).unwrap().set_setting("k", Some("v")).unwrap();
+        let opened = Store::open_or_recover(&path);
+        assert!(opened.notice().is_none());
+        assert_eq!(opened.setting("k").unwrap().as_deref(), Some("v"));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn store_calls_go_through_the_blocking_pool_in_the_app_runtime() {
+        let store = Store::in_memory().unwrap();
+        run_blocking(&store, |store| store.set_setting("k", Some("v"))).await.unwrap();
+        let direct = tokio::spawn(async move { store.setting("k") }).await;
+        if cfg!(debug_assertions) {
+            assert!(direct.is_err_and(|e| e.is_panic()), "a direct call on a worker thread is caught");
+        }
     }
 }

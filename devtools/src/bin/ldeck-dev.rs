@@ -82,18 +82,21 @@ enum Seed {
     Empty,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // The store commands run without an async runtime: they use the store directly, which
+    // the core allows only off the runtime's threads.
     let result = match Cli::parse().command {
-        DevCommand::Serve { seed, bulk, env_file, command } => serve(seed, bulk, env_file.as_deref(), &command).await,
+        DevCommand::Serve { seed, bulk, env_file, command } => {
+            in_runtime(serve(seed, bulk, env_file.as_deref(), &command))
+        }
         DevCommand::SeedStore { data_dir, profile, region, functions } => {
-            let scope = lambda_deck::aws::Scope { profile, region };
+            let scope = lambda_deck::Scope { profile, region };
             synthetic::seed_store(&data_dir.join("lambda-deck.sqlite3"), &scope, functions)
                 .map(|()| ExitCode::SUCCESS)
                 .map_err(Into::into)
         }
         DevCommand::Bench(BenchCommand::Refresh { functions, rounds }) => {
-            bench::refresh(functions, rounds).await.map(|()| ExitCode::SUCCESS)
+            in_runtime(async move { bench::refresh(functions, rounds).await.map(|()| ExitCode::SUCCESS) })
         }
         DevCommand::Bench(BenchCommand::LoadCache { functions, rounds }) => {
             bench::load_cache(functions, rounds).map(|()| ExitCode::SUCCESS)
@@ -106,6 +109,12 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+type DevResult = Result<ExitCode, Box<dyn std::error::Error + Send + Sync>>;
+
+fn in_runtime(work: impl std::future::Future<Output = DevResult>) -> DevResult {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(work)
 }
 
 async fn serve(

@@ -8,13 +8,25 @@ export const commands = {
 	/**  The profile, region and endpoint the window is showing. Nothing secret. */
 	activeConnection: () => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("active_connection")),
 	/**
-	 *  The saved function list of the active profile and region, or its first `limit`
+	 *  Switches the window to a profile and region (without connecting, so its saved data
+	 *  shows at once); what the window was running stops. The UI then shows that scope's
+	 *  saved list and refreshes it.
+	 */
+	selectProfile: (name: string, region: string | null) => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("select_profile", { name, region })),
+	/**  The regions a profile may use, for the pickers. */
+	listRegions: () => __TAURI_INVOKE<string[]>("list_regions"),
+	/**
+	 *  The saved function list of the window's profile and region, or its first `limit`
 	 *  functions by name (the first screen, quick to send). No network call, no keyring.
 	 */
 	cachedFunctions: (limit: number | null) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("cached_functions", { limit })),
-	/**  Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it. */
+	/**
+	 *  Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it, and
+	 *  so does closing or switching the window. A closed window drops the channel; a refresh
+	 *  that still completes is saved.
+	 */
 	refreshFunctions: (progress: Channel<SyncEvent>) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("refresh_functions", { progress })),
-	/**  Stops the running refresh; the saved list stays as it was. */
+	/**  Stops the window's running refresh; the saved list stays as it was. */
 	cancelRefresh: () => __TAURI_INVOKE<void>("cancel_refresh"),
 	/**  The saved details of a function (`None` if never fetched). No network call. */
 	cachedFunctionDetails: (name: string) => typedError<FunctionDetails | null, ErrorPayload>(__TAURI_INVOKE("cached_function_details", { name })),
@@ -24,19 +36,27 @@ export const commands = {
 	openInConsole: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("open_in_console", { name })),
 	/**  The app's profiles and the AWS CLI's, without secrets. */
 	listProfiles: () => typedError<ProfileSummary[], ErrorPayload>(__TAURI_INVOKE("list_profiles")),
-	/**  The regions a profile may use, for the pickers. */
-	listRegions: () => __TAURI_INVOKE<string[]>("list_regions"),
 	/**  Adds a profile (`original_name` empty) or replaces one. Keys go to the keyring. */
 	saveProfile: (originalName: string | null, profile: ProfileInput) => typedError<ProfileSummary, ErrorPayload>(__TAURI_INVOKE("save_profile", { originalName, profile })),
 	/**  Removes an app profile and its keyring entry. */
 	removeProfile: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("remove_profile", { name })),
 	/**  One signed call with the profile's credentials: account and ARN, or what is wrong. */
-	testProfile: (name: string) => typedError<ConnectionTest, ErrorPayload>(__TAURI_INVOKE("test_profile", { name })),
+	testProfile: (name: string) => typedError<CallerIdentity, ErrorPayload>(__TAURI_INVOKE("test_profile", { name })),
+	/**  The appearance and the palette's recent picks. */
+	preferences: () => typedError<Preferences, ErrorPayload>(__TAURI_INVOKE("preferences")),
+	/**  Light, dark, or the OS setting; kept for the next start. */
+	setAppearance: (appearance: Appearance) => typedError<Preferences, ErrorPayload>(__TAURI_INVOKE("set_appearance", { appearance })),
+	/**  Remembers a palette pick (an item id) as the most recent. */
+	recordPalettePick: (id: string) => typedError<Preferences, ErrorPayload>(__TAURI_INVOKE("record_palette_pick", { id })),
+	/**  The store's size per profile and region, and the age of each saved list. */
+	localData: () => typedError<LocalDataSummary, ErrorPayload>(__TAURI_INVOKE("local_data")),
 	/**
-	 *  Switches the window to a profile and region; the UI then shows its saved list and
-	 *  refreshes it.
+	 *  Forgets what is saved for one profile and region (`scope`), or for all of them.
+	 *  Running list refreshes stop first, so none writes back what was just cleared.
 	 */
-	selectProfile: (name: string, region: string | null) => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("select_profile", { name, region })),
+	clearLocalData: (scope: Scope | null) => typedError<LocalDataSummary, ErrorPayload>(__TAURI_INVOKE("clear_local_data", { scope })),
+	/**  The window's running streams, oldest first. */
+	runningStreams: () => __TAURI_INVOKE<StreamInfo[]>("running_streams"),
 };
 
 /* Types */
@@ -54,6 +74,16 @@ export type AliasInfo = {
 export type AliasesSection = {
 	fetched_at: string,
 	aliases: AliasInfo[],
+};
+
+/**  Light, dark, or whatever the OS says (followed live). */
+export type Appearance = "system" | "light" | "dark";
+
+/**  Who the credentials belong to (STS GetCallerIdentity): "Test connection". */
+export type CallerIdentity = {
+	account: string,
+	arn: string,
+	region: string,
 };
 
 /**  GetFunction: the configuration, tags and reserved concurrency (one call, one age). */
@@ -90,13 +120,6 @@ export type ConnectionSummary = {
 	region: string,
 	/**  Set only when a custom endpoint replaces AWS's own. */
 	endpoint_url: string | null,
-};
-
-/**  The outcome of "Test connection". */
-export type ConnectionTest = {
-	account: string,
-	arn: string,
-	region: string,
 };
 
 /**  Where a profile's credentials come from. */
@@ -220,11 +243,32 @@ export type LayerInfo = {
 	code_size: number | null,
 };
 
+/**  What Settings → Local data shows for the whole store. */
+export type LocalDataSummary = {
+	/**  The store file, or `None` for an in-memory store. */
+	path: string | null,
+	/**
+	 *  The file and its write-ahead log on disk, in bytes (an f64: JavaScript has no
+	 *  64-bit integers).
+	 */
+	file_bytes: number | null,
+	/**  Every profile and region with saved data, by profile then region. */
+	scopes: ScopeData[],
+	/**  What happened to the previous store when this one was opened, if anything. */
+	notice: StoreNotice | null,
+};
+
 export type LoggingInfo = {
 	log_format: string | null,
 	log_group: string | null,
 	application_log_level: string | null,
 	system_log_level: string | null,
+};
+
+export type Preferences = {
+	appearance: Appearance,
+	/**  Palette item ids, most recent first. */
+	recent_picks: string[],
 };
 
 /**
@@ -258,16 +302,49 @@ export type ProfileSummary = {
 	editable: boolean,
 };
 
-/**  What the local store keys saved data by: a profile and a region. */
+/**
+ *  A profile and a region: the local store keeps each one's data apart, and every
+ *  control-plane call of one is paced together (`pacing.rs`).
+ */
 export type Scope = {
 	profile: string,
 	region: string,
+};
+
+/**  The saved data of one profile and region. */
+export type ScopeData = {
+	scope: Scope,
+	/**  The bytes of its rows' values: what clearing it gives back. */
+	bytes: number | null,
+	/**  Functions in its saved list. */
+	functions: number,
+	/**  When its saved list was fetched; `None` when it has no list (details only). */
+	list_fetched_at: string | null,
 };
 
 export type SectionError = {
 	section: string,
 	error: ErrorPayload,
 };
+
+/**  Something the user must be told about the store when the app opens it. */
+export type StoreNotice = {
+	message: string,
+	/**  Where the unreadable store was moved to (kept for the user), if it was. */
+	kept_at: string | null,
+};
+
+/**  A running stream, as `running_streams` reports it. */
+export type StreamInfo = {
+	id: number,
+	kind: StreamKind,
+	started_at: string,
+};
+
+/**  What a stream does; a window runs at most one stream of an exclusive kind. */
+export type StreamKind = 
+/**  `refresh_functions`: one at a time per window, a new one replaces the old. */
+"function_list_refresh";
 
 /**  Progress of a running refresh, streamed to the UI as it happens. */
 export type SyncEvent = 

@@ -1,206 +1,20 @@
-//! Lambda functions: the summary each list row shows, and the details of one function,
-//! fetched when it is selected and kept in the store section by section.
+//! The details of one function, fetched when it is selected and kept in the store
+//! section by section, each with its fetch time.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_lambda::types::FunctionConfiguration;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::aws::{AwsConnection, Scope};
+use super::names::check_function_name;
+use super::types::*;
+use crate::aws::AwsConnection;
 use crate::pacing::RateLimiter;
+use crate::scope::Scope;
 use crate::store::functions::StoredSection;
-use crate::store::Store;
-use crate::sync::run_blocking;
-use crate::{timestamps, Error, ErrorPayload};
-
-/// One row of the function list. Values are as AWS returns them (`last_modified` is
-/// Lambda's ISO-8601 string, `memory_size` in MB, `timeout` in seconds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct FunctionSummary {
-    pub function_name: String,
-    pub function_arn: String,
-    /// `None` for container-image functions, which have no runtime.
-    pub runtime: Option<String>,
-    pub memory_size: Option<i32>,
-    pub timeout: Option<i32>,
-    pub last_modified: Option<String>,
-    pub description: Option<String>,
-    pub handler: Option<String>,
-    pub package_type: Option<String>,
-    pub architectures: Vec<String>,
-    /// Pending, Active, Inactive, Failed. Real AWS leaves it out of ListFunctions, so it
-    /// is often known only once the function's details were fetched.
-    pub state: Option<String>,
-    /// InProgress, Successful, Failed (same caveat as `state`).
-    pub last_update_status: Option<String>,
-    /// The function's tags, known once its details were fetched (ListFunctions has no
-    /// tags); `None` until then.
-    pub tags: Option<BTreeMap<String, String>>,
-}
-
-impl From<FunctionConfiguration> for FunctionSummary {
-    fn from(config: FunctionConfiguration) -> Self {
-        FunctionSummary {
-            function_name: config.function_name.unwrap_or_default(),
-            function_arn: config.function_arn.unwrap_or_default(),
-            // `as_str` keeps runtimes this SDK does not know yet (`Unknown` variants).
-            runtime: config.runtime.map(|r| r.as_str().to_string()),
-            memory_size: config.memory_size,
-            timeout: config.timeout,
-            last_modified: config.last_modified,
-            description: config.description.filter(|d| !d.is_empty()),
-            handler: config.handler,
-            package_type: config.package_type.map(|p| p.as_str().to_string()),
-            architectures: config.architectures.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect(),
-            state: config.state.map(|s| s.as_str().to_string()),
-            last_update_status: config.last_update_status.map(|s| s.as_str().to_string()),
-            tags: None,
-        }
-    }
-}
-
-/// Everything known about one function, each section with the time it was fetched.
-/// A section is `None` until it was fetched once.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct FunctionDetails {
-    pub function_name: String,
-    pub configuration: Option<ConfigurationSection>,
-    pub aliases: Option<AliasesSection>,
-    pub versions: Option<VersionsSection>,
-    pub event_source_mappings: Option<EventSourceMappingsSection>,
-    /// Sections that could not be refreshed this time (their saved copy, if any, is shown).
-    pub refresh_errors: Vec<SectionError>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SectionError {
-    pub section: String,
-    pub error: ErrorPayload,
-}
-
-/// GetFunction: the configuration, tags and reserved concurrency (one call, one age).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ConfigurationSection {
-    pub fetched_at: String,
-    pub summary: FunctionSummary,
-    pub role: Option<String>,
-    /// Bytes (an f64: JavaScript has no 64-bit integers).
-    pub code_size: f64,
-    pub code_sha256: Option<String>,
-    pub version: Option<String>,
-    pub revision_id: Option<String>,
-    pub ephemeral_storage_mb: Option<i32>,
-    pub environment: Vec<EnvironmentVariable>,
-    /// Set when Lambda could not decrypt the environment.
-    pub environment_error: Option<String>,
-    pub layers: Vec<LayerInfo>,
-    pub vpc: Option<VpcInfo>,
-    pub state_reason: Option<String>,
-    pub last_update_status_reason: Option<String>,
-    pub logging: Option<LoggingInfo>,
-    pub tracing_mode: Option<String>,
-    pub dead_letter_target: Option<String>,
-    pub kms_key_arn: Option<String>,
-    pub tags: BTreeMap<String, String>,
-    /// `None`: no reservation (the function uses the account's unreserved pool).
-    pub reserved_concurrency: Option<i32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EnvironmentVariable {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LayerInfo {
-    pub arn: String,
-    pub code_size: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct VpcInfo {
-    pub vpc_id: Option<String>,
-    pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LoggingInfo {
-    pub log_format: Option<String>,
-    pub log_group: Option<String>,
-    pub application_log_level: Option<String>,
-    pub system_log_level: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct AliasesSection {
-    pub fetched_at: String,
-    pub aliases: Vec<AliasInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct AliasInfo {
-    pub name: String,
-    pub function_version: Option<String>,
-    pub description: Option<String>,
-    /// Extra versions and the share of traffic (0–1) each receives; the rest goes to
-    /// `function_version`.
-    pub additional_version_weights: Vec<VersionWeight>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct VersionWeight {
-    pub version: String,
-    pub weight: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct VersionsSection {
-    pub fetched_at: String,
-    pub versions: Vec<VersionInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct VersionInfo {
-    pub version: String,
-    pub description: Option<String>,
-    pub last_modified: Option<String>,
-    pub runtime: Option<String>,
-    pub code_sha256: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EventSourceMappingsSection {
-    pub fetched_at: String,
-    pub mappings: Vec<EventSourceMappingInfo>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EventSourceMappingInfo {
-    pub uuid: String,
-    pub event_source_arn: Option<String>,
-    pub state: Option<String>,
-    pub batch_size: Option<i32>,
-    pub last_modified: Option<String>,
-    pub last_processing_result: Option<String>,
-}
+use crate::store::{run_blocking, Store};
+use crate::{timestamps, Error};
 
 const CONFIGURATION: &str = "configuration";
 const ALIASES: &str = "aliases";
@@ -247,7 +61,7 @@ impl FunctionDetails {
     /// sections that failed. Fails only when nothing could be fetched, or when the
     /// function does not exist.
     pub async fn refresh(connection: &AwsConnection, store: &Arc<Store>, function_name: &str) -> Result<Self, Error> {
-        let scope = connection.summary().scope();
+        let scope = connection.scope();
         match Self::refresh_with(&connection.lambda(), &connection.endpoint_label(), &scope, store, function_name).await
         {
             Ok(details) => Ok(details),
@@ -263,6 +77,7 @@ impl FunctionDetails {
         store: &Arc<Store>,
         function_name: &str,
     ) -> Result<Self, Error> {
+        check_function_name(function_name)?;
         let fetcher = SectionFetcher {
             client: client.clone(),
             endpoint: endpoint.to_string(),
@@ -478,11 +293,6 @@ impl SectionFetcher<'_> {
     }
 }
 
-/// The function's page in the AWS web console.
-pub fn console_url(region: &str, function_name: &str) -> String {
-    format!("https://{region}.console.aws.amazon.com/lambda/home?region={region}#/functions/{function_name}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,19 +399,5 @@ mod tests {
         assert_eq!(err.code(), ErrorCode::NotFound);
         assert!(err.to_string().contains("\"gone\""), "{err}");
         assert_eq!(FunctionDetails::load(&store, &scope(), "gone").unwrap(), None, "nothing saved");
-    }
-
-    #[test]
-    fn unknown_runtimes_are_kept_verbatim() {
-        let config = FunctionConfiguration::builder().function_name("f").runtime(Runtime::from("python9.9")).build();
-        assert_eq!(FunctionSummary::from(config).runtime.as_deref(), Some("python9.9"));
-    }
-
-    #[test]
-    fn the_console_link_names_the_region_and_function() {
-        assert_eq!(
-            console_url("eu-west-1", "payments-api"),
-            "https://eu-west-1.console.aws.amazon.com/lambda/home?region=eu-west-1#/functions/payments-api"
-        );
     }
 }

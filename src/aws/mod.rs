@@ -4,16 +4,18 @@
 //! the standard environment variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,
 //! AWS_ACCESS_KEY_ID, …), then the profile in ~/.aws/config and ~/.aws/credentials.
 
+pub mod cli_files;
+mod endpoint;
+
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
 use serde::Serialize;
 
+pub use endpoint::validate_endpoint_url;
+use endpoint::{host_of, StripLiveTailHostPrefix};
+
+use crate::scope::Scope;
 use crate::secrets::StaticKeys;
 use crate::Error;
 
@@ -38,18 +40,19 @@ pub struct ConnectionSummary {
     pub endpoint_url: Option<String>,
 }
 
-/// What the local store keys saved data by: a profile and a region.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Scope {
-    pub profile: String,
-    pub region: String,
-}
-
 impl ConnectionSummary {
     pub fn scope(&self) -> Scope {
         Scope { profile: self.profile.clone(), region: self.region.clone() }
     }
+}
+
+/// Who the credentials belong to (STS GetCallerIdentity): "Test connection".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+    pub region: String,
 }
 
 /// Resolved configuration for one profile and region, from which clients are built.
@@ -70,8 +73,14 @@ impl AwsConnection {
         }
         let named_profile =
             selection.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+        // A profile named by the user must exist, as the AWS CLI insists: the SDK alone
+        // would silently fall back to other credentials.
         if let Some(profile) = &named_profile {
-            ensure_profile_exists(profile).await?;
+            if !cli_files::exists(profile).await? {
+                return Err(Error::Configuration(format!(
+                    "The config profile ({profile}) could not be found in the AWS config or credentials file."
+                )));
+            }
         }
         let mut loader = config_loader(selection);
         if let Some(profile) = &selection.profile {
@@ -124,10 +133,10 @@ impl AwsConnection {
     }
 
     /// STS GetCallerIdentity: one cheap signed call that proves the credentials work.
-    pub async fn caller_identity(&self) -> Result<crate::profiles::ConnectionTest, Error> {
+    pub async fn caller_identity(&self) -> Result<CallerIdentity, Error> {
         let sts = aws_sdk_sts::Client::new(&self.sdk_config);
         match sts.get_caller_identity().send().await {
-            Ok(identity) => Ok(crate::profiles::ConnectionTest {
+            Ok(identity) => Ok(CallerIdentity {
                 account: identity.account.unwrap_or_default(),
                 arn: identity.arn.unwrap_or_default(),
                 region: self.summary.region.clone(),
@@ -139,7 +148,7 @@ impl AwsConnection {
     /// Adds what to do to a credentials error of an SSO profile.
     pub async fn explain(&self, err: Error) -> Error {
         match (&err, &self.aws_cli_profile) {
-            (Error::Credentials(detail), Some(profile)) if crate::profiles::is_sso_profile(profile).await => {
+            (Error::Credentials(detail), Some(profile)) if cli_files::is_sso(profile).await => {
                 Error::Credentials(format!(
                     "the SSO session of profile \"{profile}\" has expired or is missing ({detail}). Run `aws sso login --profile {profile}` and retry."
                 ))
@@ -150,6 +159,10 @@ impl AwsConnection {
 
     pub fn summary(&self) -> &ConnectionSummary {
         &self.summary
+    }
+
+    pub fn scope(&self) -> Scope {
+        self.summary.scope()
     }
 
     /// Where requests go, for error messages: the custom endpoint or the regional one.
@@ -187,98 +200,9 @@ fn config_loader(selection: &ProfileSelection) -> aws_config::ConfigLoader {
     loader
 }
 
-/// A profile named by the user must exist in the AWS CLI's files, as the AWS CLI insists:
-/// the SDK alone would silently fall back to other credentials.
-async fn ensure_profile_exists(profile: &str) -> Result<(), Error> {
-    let profiles = crate::profiles::load_aws_cli_profiles(Some(profile)).await?;
-    if profiles.get_profile(profile).is_some() {
-        Ok(())
-    } else {
-        Err(Error::Configuration(format!(
-            "The config profile ({profile}) could not be found in the AWS config or credentials file."
-        )))
-    }
-}
-
-/// Rejects endpoint URLs that cannot work before anything is sent.
-pub fn validate_endpoint_url(url: &str) -> Result<(), Error> {
-    let invalid = |why: &str| Error::InvalidInput(format!("Invalid endpoint URL \"{url}\": {why}"));
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(|| invalid("it must start with http:// or https://"))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || host.starts_with(':') {
-        return Err(invalid("it has no host"));
-    }
-    if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
-        if port.parse::<u16>().is_err() {
-            return Err(invalid("the port is not a number from 0 to 65535"));
-        }
-    }
-    if host.contains(char::is_whitespace) {
-        return Err(invalid("it contains spaces"));
-    }
-    Ok(())
-}
-
-/// `host[:port]` of an http(s) URL.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())
-}
-
-/// StartLiveTail is modelled with the host prefix `stream-`, so the SDK sends it to
-/// `stream-<endpoint host>`. With a custom endpoint (a local emulator on 127.0.0.1) that
-/// host does not exist; this puts the configured host back before the request is signed.
-/// See aws-facts.md (CloudWatch Logs) and local-aws.md.
-#[derive(Debug)]
-struct StripLiveTailHostPrefix {
-    endpoint_host: String,
-}
-
-impl Intercept for StripLiveTailHostPrefix {
-    fn name(&self) -> &'static str {
-        "StripLiveTailHostPrefix"
-    }
-
-    fn modify_before_signing(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let request = context.request_mut();
-        let prefixed = format!("stream-{}", self.endpoint_host);
-        if host_of(request.uri()) == Some(prefixed.as_str()) {
-            let fixed = request.uri().replacen(&prefixed, &self.endpoint_host, 1);
-            request.set_uri(fixed)?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn endpoint_urls_are_validated_before_use() {
-        assert!(validate_endpoint_url("http://127.0.0.1:4566").is_ok());
-        assert!(validate_endpoint_url("https://lambda.eu-west-1.amazonaws.com/").is_ok());
-        for bad in ["127.0.0.1:4566", "ftp://x", "http://", "http://host:port", "http://:80"] {
-            let err = validate_endpoint_url(bad).unwrap_err();
-            assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{bad}");
-            assert!(err.to_string().contains(bad), "{err}");
-        }
-    }
-
-    #[test]
-    fn host_of_keeps_the_port() {
-        assert_eq!(host_of("http://127.0.0.1:4566/path"), Some("127.0.0.1:4566"));
-        assert_eq!(host_of("https://example.com"), Some("example.com"));
-        assert_eq!(host_of("no-scheme"), None);
-    }
 
     #[tokio::test]
     async fn a_missing_region_is_a_configuration_error() {

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::aws::{AwsConnection, Scope};
-use crate::functions::FunctionSummary;
+use super::types::FunctionSummary;
+use crate::aws::AwsConnection;
 use crate::pacing::{Backoff, RateLimiter};
+use crate::scope::Scope;
 use crate::store::functions::SyncRecord;
-use crate::store::Store;
+use crate::store::{run_blocking, Store};
 use crate::Error;
 
 /// Progress of a running refresh, streamed to the UI as it happens.
@@ -75,7 +76,7 @@ pub async fn refresh_function_list(
     progress: &(dyn Fn(SyncEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<FunctionListView, Error> {
-    let scope = connection.summary().scope();
+    let scope = connection.scope();
     let pacer = RateLimiter::for_scope(&scope);
     let sync_id = run_blocking(store, {
         let scope = scope.clone();
@@ -181,17 +182,6 @@ pub async fn fetch_all_pages(
             Err(err) => return Err((err, fetched)),
         }
     }
-}
-
-/// Runs a store call on the blocking pool: SQLite may wait on another writer.
-pub(crate) async fn run_blocking<T: Send + 'static>(
-    store: &Arc<Store>,
-    call: impl FnOnce(&Store) -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || call(&store))
-        .await
-        .map_err(|e| Error::Internal(format!("local store task: {e}")))?
 }
 
 #[cfg(test)]

@@ -1,0 +1,79 @@
+//! The app's windows: which is the main one, what their events do (a closed window stops
+//! what it started; size and position are kept), and bringing the app forward when it is
+//! launched a second time.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tauri::{AppHandle, Manager, Runtime, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+
+use crate::state::AppState;
+
+/// The label of the main window (tauri.conf.json).
+pub const MAIN_WINDOW: &str = "main";
+/// The file, next to the local store, that keeps each window's size, position and
+/// maximized state.
+const WINDOW_STATE_FILE: &str = "window-state.json";
+/// How long a window must stay still before its new size or position is written.
+const SAVE_AFTER: Duration = Duration::from_millis(500);
+
+/// The window-state plugin, keeping its file beside the store (`$LDECK_DATA_DIR` or the
+/// OS data directory) rather than in the config directory.
+pub fn window_state_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    let mut builder = tauri_plugin_window_state::Builder::new().with_state_flags(StateFlags::all());
+    if let Ok(store_path) = lambda_deck::store::Store::default_path() {
+        // An absolute file name replaces the plugin's config directory.
+        builder = builder.with_filename(store_path.with_file_name(WINDOW_STATE_FILE).display().to_string());
+    }
+    builder.build()
+}
+
+/// What the app does on its windows' events.
+pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    match event {
+        // The plugin writes its file only when the app exits; writing it once a window
+        // has settled keeps the geometry even when the app is killed.
+        WindowEvent::Moved(_) | WindowEvent::Resized(_) => save_window_state_soon(window.app_handle()),
+        WindowEvent::Destroyed => window.state::<AppState>().forget_window(window.label()),
+        _ => {}
+    }
+}
+
+fn save_window_state_soon<R: Runtime>(app: &AppHandle<R>) {
+    static LATEST: AtomicU64 = AtomicU64::new(0);
+    let mine = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SAVE_AFTER).await;
+        if LATEST.load(Ordering::SeqCst) == mine {
+            // Best effort: the plugin saves again when the app exits.
+            let _ = app.save_window_state(StateFlags::all());
+        }
+    });
+}
+
+/// A second launch hands over to the running app, which brings its main window forward.
+pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// SIGTERM (a logout, `kill`, the e2e harness) closes the app as its window would:
+/// streams stop and window state is written, instead of the process just vanishing.
+pub fn exit_on_sigterm<R: Runtime>(app: AppHandle<R>) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            if terminate.recv().await.is_some() {
+                app.exit(0);
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    drop(app);
+}

@@ -1,0 +1,98 @@
+//! `ldeck`: Lambda Deck from the command line. Follows the AWS CLI's conventions:
+//! `--profile`, `--region`, `--endpoint-url`, the AWS_* environment variables and the
+//! default credential chain. Errors print one line on stderr and exit non-zero.
+//!
+//! One file per command group (`functions.rs`, `profile.rs`); what they print is in
+//! `render.rs`. The profile and region are picked by the core's `Session`, as in the app.
+
+mod functions;
+mod profile;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use lambda_deck::keystore::KeyStore;
+use lambda_deck::profiles::Profiles;
+use lambda_deck::session::{Session, SessionChoice};
+use lambda_deck::store::Store;
+use lambda_deck::Error;
+
+#[derive(Debug, Parser)]
+#[command(name = "ldeck", version, about = "Lambda Deck: browse and operate AWS Lambda functions")]
+struct Cli {
+    /// Profile to use: a Lambda Deck profile, else an AWS CLI profile (default:
+    /// $AWS_PROFILE, then "default").
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    /// AWS region (default: $AWS_REGION, then the profile's region).
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Send requests to this endpoint instead of AWS (default: $AWS_ENDPOINT_URL).
+    #[arg(long, global = true)]
+    endpoint_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lambda functions.
+    #[command(subcommand)]
+    Functions(functions::FunctionsCommand),
+    /// Lambda Deck profiles (keys in the OS keyring) and the AWS CLI's profiles.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&Error::Internal(format!("cannot start the async runtime: {err}"))),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &Error) -> ExitCode {
+    // One line, whatever the error carried.
+    let message = err.to_string().replace('\n', " ");
+    eprintln!("ldeck: error: {message}");
+    ExitCode::FAILURE
+}
+
+async fn run(cli: Cli) -> Result<(), Error> {
+    let choice = SessionChoice { profile: cli.profile, region: cli.region, endpoint_url: cli.endpoint_url };
+    let profiles = Profiles::new(Store::open_default()?, KeyStore::system());
+    match cli.command {
+        Command::Profile(command) => profile::run(command, &profiles, choice).await,
+        Command::Functions(command) => {
+            let session = Session::new(profiles, choice).map_err(with_option_names)?;
+            functions::run(command, &session).await
+        }
+    }
+}
+
+/// Field errors name the option to fix: `--region: "xx" is not an AWS region`.
+fn with_option_names(err: Error) -> Error {
+    match err {
+        Error::InvalidFields(fields) => {
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let message = f.message.trim_end_matches('.');
+                    match f.field.as_str() {
+                        "name" => format!("NAME: {message}"),
+                        "secret_access_key" => format!("secret access key (stdin): {message}"),
+                        field => format!("--{}: {message}", field.replace('_', "-")),
+                    }
+                })
+                .collect();
+            Error::InvalidInput(lines.join("; "))
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,170 @@
+//! What `ldeck` prints: aligned tables, labelled details, JSON.
+
+use std::io::Write;
+
+use lambda_deck::functions::{FunctionDetails, FunctionSummary};
+use lambda_deck::profiles::{CredentialSource, ProfileSummary};
+use lambda_deck::{timestamps, Error};
+
+pub fn describe_source(profile: &ProfileSummary) -> String {
+    match profile.source {
+        CredentialSource::Keyring => format!(
+            "keys in the keyring, key id {}{}",
+            profile.key_id_hint.as_deref().unwrap_or("…"),
+            if profile.has_session_token { ", with session token" } else { "" }
+        ),
+        CredentialSource::AwsCli => {
+            format!("AWS CLI profile {}", profile.aws_cli_profile.as_deref().unwrap_or(&profile.name))
+        }
+        CredentialSource::Environment => "the environment".to_string(),
+    }
+}
+
+pub fn profile_table(profiles: &[ProfileSummary]) -> String {
+    let rows: Vec<[String; 4]> = profiles
+        .iter()
+        .map(|p| {
+            [
+                p.name.clone(),
+                p.region.clone().unwrap_or_else(|| "-".into()),
+                p.endpoint_url.clone().unwrap_or_else(|| "-".into()),
+                describe_source(p),
+            ]
+        })
+        .collect();
+    render_rows(["NAME", "REGION", "ENDPOINT", "CREDENTIALS"], &rows)
+}
+
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(|e| Error::Internal(e.to_string()))
+}
+
+pub fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // `ldeck … | head` closes the pipe early: that is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(Error::Internal(format!("cannot write output: {err}"))),
+    }
+}
+
+/// A plain aligned table: NAME, RUNTIME, MEMORY, TIMEOUT, LAST MODIFIED.
+pub fn function_table(functions: &[FunctionSummary]) -> String {
+    let rows: Vec<[String; 5]> = functions
+        .iter()
+        .map(|f| {
+            [
+                f.function_name.clone(),
+                f.runtime.clone().unwrap_or_else(|| "-".into()),
+                f.memory_size.map_or("-".into(), |m| format!("{m} MB")),
+                f.timeout.map_or("-".into(), |t| format!("{t} s")),
+                f.last_modified.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let mut out = render_rows(["NAME", "RUNTIME", "MEMORY", "TIMEOUT", "LAST MODIFIED"], &rows);
+    out.push_str(&format!("{} functions\n", functions.len()));
+    out
+}
+
+/// Left-aligned columns separated by two spaces, header first.
+fn render_rows<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let header = header.map(str::to_string);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(rows) {
+        let line: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The details as labelled sections, each with its age.
+pub fn function_details(details: &FunctionDetails) -> String {
+    let mut out = String::new();
+    let age = |fetched_at: &str| {
+        timestamps::age_seconds(fetched_at).map_or_else(|| fetched_at.to_string(), timestamps::describe_age)
+    };
+    let mut line = |label: &str, value: String| out.push_str(&format!("  {label:<22}{value}\n"));
+    let opt = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
+    if let Some(c) = &details.configuration {
+        let f = &c.summary;
+        line("Function", f.function_name.clone());
+        line("(fetched)", age(&c.fetched_at));
+        line("ARN", f.function_arn.clone());
+        line("Description", opt(&f.description));
+        line("Runtime", opt(&f.runtime));
+        line("Handler", opt(&f.handler));
+        line("Package type", opt(&f.package_type));
+        line("Architectures", f.architectures.join(", "));
+        line("Memory", f.memory_size.map_or("-".into(), |m| format!("{m} MB")));
+        line("Timeout", f.timeout.map_or("-".into(), |t| format!("{t} s")));
+        line("Ephemeral storage", c.ephemeral_storage_mb.map_or("-".into(), |m| format!("{m} MB")));
+        line(
+            "State",
+            format!("{}{}", opt(&f.state), c.state_reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))),
+        );
+        line(
+            "Last update",
+            format!(
+                "{}{}",
+                opt(&f.last_update_status),
+                c.last_update_status_reason.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+            ),
+        );
+        line("Last modified", opt(&f.last_modified));
+        line("Role", opt(&c.role));
+        line("Reserved concurrency", c.reserved_concurrency.map_or("unreserved".into(), |n| n.to_string()));
+        line("Environment", c.environment.iter().map(|v| format!("{}=…", v.name)).collect::<Vec<_>>().join(" "));
+        line("Tags", c.tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "));
+        line("Layers", c.layers.iter().map(|l| l.arn.clone()).collect::<Vec<_>>().join(" "));
+        line(
+            "VPC",
+            c.vpc.as_ref().map_or("-".into(), |v| {
+                format!(
+                    "{} subnets {} groups {}",
+                    opt(&v.vpc_id),
+                    v.subnet_ids.join(","),
+                    v.security_group_ids.join(",")
+                )
+            }),
+        );
+        line(
+            "Logging",
+            c.logging.as_ref().map_or("-".into(), |l| format!("{} to {}", opt(&l.log_format), opt(&l.log_group))),
+        );
+    }
+    if let Some(section) = &details.aliases {
+        line("Aliases", format!("({})", age(&section.fetched_at)));
+        for alias in &section.aliases {
+            let weights: Vec<String> = alias
+                .additional_version_weights
+                .iter()
+                .map(|w| format!("{}% to v{}", (w.weight * 100.0).round(), w.version))
+                .collect();
+            let routing = if weights.is_empty() { String::new() } else { format!(", {}", weights.join(", ")) };
+            line("", format!("{} -> v{}{routing}", alias.name, opt(&alias.function_version)));
+        }
+    }
+    if let Some(section) = &details.versions {
+        let versions: Vec<&str> = section.versions.iter().map(|v| v.version.as_str()).collect();
+        line("Versions", format!("{} ({})", versions.join(", "), age(&section.fetched_at)));
+    }
+    if let Some(section) = &details.event_source_mappings {
+        line("Event sources", format!("{} ({})", section.mappings.len(), age(&section.fetched_at)));
+        for mapping in &section.mappings {
+            line("", format!("{} {}", opt(&mapping.event_source_arn), opt(&mapping.state)));
+        }
+    }
+    for failed in &details.refresh_errors {
+        line("Not refreshed", format!("{}: {}", failed.section, failed.error.message));
+    }
+    out
+}
