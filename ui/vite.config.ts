@@ -6,5 +6,10 @@ export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
   build: { target: "es2021", outDir: "dist", emptyOutDir: true },
-  test: { include: ["src/**/*.test.ts"], environment: "node" },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+    // theme.test.ts reads app.css as text (`?raw`); without this vitest hands it "".
+    css: true,
+  },
 });

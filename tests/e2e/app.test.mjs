@@ -67,7 +67,7 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     await memory.click();
     const memoryOf = async () =>
       session.execute(
-        "return [...document.querySelectorAll('[data-testid=function-row]')].map((row) => row.children[2].textContent)",
+        "return [...document.querySelectorAll('[data-testid=function-row]')].map((row) => row.querySelectorAll('[role=gridcell]')[2].textContent)",
       );
     const toMb = (text) => (text.endsWith("GB") ? parseFloat(text) * 1024 : parseFloat(text));
     const ascending = (await memoryOf()).map(toMb);
@@ -104,7 +104,7 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     await search.clear();
   });
 
-  it("opens a function's details: configuration, hidden environment, tags, aliases with weights", async () => {
+  it("opens a function's details: overview with aliases and weights, configuration with hidden environment", async () => {
     const { session } = app;
     const search = await session.find("[data-testid=search]");
     await search.type("payments-api");
@@ -118,18 +118,25 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     });
     assert.match(aliases, /live → version 1 \(90%\), version 2 \(10%\)/);
     assert.match(aliases, /just now/);
-    const details = await (await session.find("[data-testid=function-details]")).text();
-    assert.match(details, /HTTP API handler/);
-    assert.match(details, /arn:aws:iam::000000000000:role\/lambda-deck-demo-execution/);
+    assert.match(await (await session.find("[data-testid=function-details]")).text(), /HTTP API handler/);
     assert.match(await (await session.find("[data-testid=tags]")).text(), /team=payments/);
     assert.match(await (await session.find("[data-testid=versions]")).text(), /\$LATEST/);
+    assert.match(await (await session.find("[data-testid=overview-status]")).text(), /State\s*Active/);
+    await saveScreenshot(session, "03-function-overview");
+
+    await (await session.find("[data-testid=tab-configuration]")).click();
+    const general = await session.waitFor("the configuration tab", async () => {
+      const [section] = await session.findAll("[data-testid=general]");
+      return section ? section.text() : null;
+    });
+    assert.match(general, /arn:aws:iam::000000000000:role\/lambda-deck-demo-execution/);
 
     const [value] = await session.findAll("[data-testid=env-value]");
     assert.equal(await value.text(), "••••••••", "values are hidden until revealed");
     const [reveal] = await session.findAll("[data-testid=env-reveal]");
     await reveal.click();
     await session.waitFor("the revealed value", async () => ((await value.text()) !== "••••••••" ? true : null));
-    await saveScreenshot(session, "03-function-details");
+    await saveScreenshot(session, "04-function-configuration");
 
     await (await session.find("[data-testid=open-console]")).click();
     const address = await session.waitFor("the browser to be handed the address", async () =>
@@ -150,7 +157,7 @@ describe("main window on the demo account", { timeout: 240_000 }, () => {
     assert.equal(await focused(), "search");
     await session.keys(..."orders");
     await session.keys("\uE015"); // ↓ leaves the search box for the list
-    assert.equal(await focused(), "function-viewport");
+    assert.equal(await focused(), "function-list-viewport");
     await session.keys("\uE015", "\uE015"); // two rows down
     await sleep(300);
     const selected = await session.execute(
@@ -190,6 +197,6 @@ describe("main window when AWS cannot be reached", { timeout: 120_000 }, () => {
     assert.match(text, /Cannot reach AWS at http:\/\/127\.0\.0\.1:9/);
     assert.equal((await session.findAll("[data-testid=retry]")).length, 1);
     assert.equal((await session.findAll("[data-testid=function-row]")).length, 0);
-    await saveScreenshot(session, "04-endpoint-unreachable");
+    await saveScreenshot(session, "05-endpoint-unreachable");
   });
 });

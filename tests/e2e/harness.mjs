@@ -59,6 +59,7 @@ export async function launchApp(appEnv) {
   for (const key of ["AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"]) {
     if (!(key in appEnv)) delete env[key];
   }
+  await untilNoOtherInstance(env);
   const driver = spawn(tauriDriverPath(), ["--port", String(port), "--native-port", String(nativePort)], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -92,6 +93,8 @@ export async function launchApp(appEnv) {
       session,
       startedAt,
       dataDir,
+      /** The environment the app runs with (to start a second instance with it). */
+      env,
       output: () => Buffer.concat(output).toString("utf8"),
       async stop() {
         await session.end();
@@ -201,7 +204,48 @@ async function stopProcessesMarked(mark) {
         // exited meanwhile
       }
     }
-    await sleep(1_000);
+    // Gone means gone: the next app must not find this one still running (it would hand
+    // over to it as a second instance and exit).
+    const deadline = Date.now() + (signal === "SIGTERM" ? 3_000 : 10_000);
+    while (Date.now() < deadline && marked().some((pid) => isRunning(pid))) await sleep(100);
+  }
+}
+
+/** Alive and not a zombie. */
+function isRunning(pid) {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "latin1"));
+  } catch {
+    return false;
+  }
+}
+
+/** The D-Bus name a running Lambda Deck holds (tauri-plugin-single-instance). */
+const SINGLE_INSTANCE_NAME = "dev.lambdadeck.desktop.SingleInstance";
+
+/**
+ * Waits until no Lambda Deck holds the single-instance name on the session bus the app
+ * will use: the bus forgets a killed process a moment after it is gone.
+ */
+async function untilNoOtherInstance(env) {
+  if (!env.DBUS_SESSION_BUS_ADDRESS?.startsWith("unix:")) return;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    let owned;
+    try {
+      const reply = execFileSync(
+        "dbus-send",
+        ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+          "org.freedesktop.DBus.NameHasOwner", `string:${SINGLE_INSTANCE_NAME}`],
+        { env, stdio: ["ignore", "pipe", "ignore"], timeout: 5_000 },
+      ).toString();
+      owned = /boolean true/.test(reply);
+    } catch {
+      return; // no usable bus: the app will run without the single-instance guard
+    }
+    if (!owned) return;
+    if (Date.now() > deadline) throw new Error(`another Lambda Deck still holds ${SINGLE_INSTANCE_NAME}`);
+    await sleep(200);
   }
 }
 
@@ -286,6 +330,50 @@ export function seedSavedFunctions(dataDir, { profile, region, functions }) {
     String(functions),
   ]);
 }
+
+/** Finds a function by the search box, clicks its row and waits for its pane. */
+export async function openFunction(session, name) {
+  const search = await session.find("[data-testid=search]");
+  await search.clear();
+  await search.type(name);
+  const row = await session.waitFor(`the ${name} row`, async () => {
+    const [found] = await session.findAll(`[data-testid=function-row][data-name="${name}"]`);
+    return found ?? null;
+  });
+  await row.click();
+  await session.waitFor(`${name}'s pane`, async () => {
+    const [pane] = await session.findAll("[data-testid=function-details]");
+    return pane && (await pane.attribute("data-name")) === name ? true : null;
+  });
+}
+
+/** The X window of the app's main window (there is no window manager under Xvfb). */
+export function appWindowId() {
+  const found = execFileSync("xdotool", ["search", "--name", "^Lambda Deck$"]).toString().trim().split("\n");
+  if (!found[0]) throw new Error("no Lambda Deck window on the display");
+  return found[0];
+}
+
+/** Position and size of an X window, as xdotool reports them. */
+export function windowGeometry(id) {
+  const shell = execFileSync("xdotool", ["getwindowgeometry", "--shell", id]).toString();
+  const value = (key) => Number(new RegExp(`^${key}=(-?\\d+)$`, "m").exec(shell)?.[1]);
+  return { x: value("X"), y: value("Y"), width: value("WIDTH"), height: value("HEIGHT") };
+}
+
+/** The X window that has the keyboard focus. */
+export function focusedWindowId() {
+  return execFileSync("xdotool", ["getwindowfocus"]).toString().trim();
+}
+
+/** Presses keys in the page through WebDriver (W3C key values: "\uE009" is Control). */
+export async function chord(session, ...keys) {
+  const down = keys.map((value) => ({ type: "keyDown", value }));
+  const up = [...keys].reverse().map((value) => ({ type: "keyUp", value }));
+  await session.command("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
+}
+
+export const CONTROL = "\uE009";
 
 /** The value a <select> or <input> holds. */
 export function selectedValue(session, css) {

@@ -63,14 +63,14 @@ describe("10,000 saved functions", { timeout: 180_000 }, () => {
       (await (await session.find("[data-testid=function-list]")).attribute("data-count")) === String(COUNT) || null,
     );
     await session.execute(
-      "const viewport = document.querySelector('[data-testid=function-viewport]'); viewport.scrollTop = viewport.scrollHeight;",
+      "const viewport = document.querySelector('[data-testid=function-list-viewport]'); viewport.scrollTop = viewport.scrollHeight;",
     );
     const last = await session.waitFor("the last row", async () => {
       const [row] = await session.findAll('[data-testid=function-row][data-name="search-worker-09996"]');
       return row ?? null;
     });
     assert.ok(await last.text());
-    await (await session.find("[data-testid=function-viewport]")).click();
+    await (await session.find("[data-testid=function-list-viewport]")).click();
     await session.keys("\uE011"); // Home
     await session.waitFor("the first row selected", async () => {
       const [row] = await session.findAll("[data-testid=function-row][aria-selected=true]");

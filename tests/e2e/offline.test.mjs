@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { launchApp, saveScreenshot, startLocalAws, startProxy } from "./harness.mjs";
+import { launchApp, openFunction, saveScreenshot, startLocalAws, startProxy } from "./harness.mjs";
 
 const DEMO_FUNCTION_COUNT = 64;
 
@@ -20,17 +20,6 @@ async function waitForState(session, state, timeoutMs = 60_000) {
     const [line] = await session.findAll(`[data-testid=status-line][data-state=${state}]`);
     return line ? line.text() : null;
   }, timeoutMs);
-}
-
-async function selectFunction(session, name) {
-  const search = await session.find("[data-testid=search]");
-  await search.clear();
-  await search.type(name);
-  const row = await session.waitFor(`the ${name} row`, async () => {
-    const [found] = await session.findAll(`[data-testid=function-row][data-name="${name}"]`);
-    return found ?? null;
-  });
-  await row.click();
 }
 
 describe("offline first", { timeout: 300_000 }, () => {
@@ -58,7 +47,7 @@ describe("offline first", { timeout: 300_000 }, () => {
     const { session } = app;
     await waitForState(session, "synced");
     assert.equal(await (await session.find("[data-testid=function-count]")).text(), `${DEMO_FUNCTION_COUNT} functions`);
-    await selectFunction(session, "payments-api");
+    await openFunction(session, "payments-api");
     await session.waitFor("the aliases", async () => (await session.findAll("[data-testid=aliases]")).length || null);
     await saveScreenshot(session, "10-online-synced");
   });
@@ -100,7 +89,7 @@ describe("offline first", { timeout: 300_000 }, () => {
     });
     // …and the refresh that follows fails plainly.
     await waitForState(session, "offline");
-    await selectFunction(session, "payments-api");
+    await openFunction(session, "payments-api");
     const aliases = await session.waitFor("the saved aliases", async () => {
       const [section] = await session.findAll("[data-testid=aliases]");
       return section ? section.text() : null;
@@ -140,7 +129,7 @@ describe("offline first", { timeout: 300_000 }, () => {
     });
     assert.match(await waitForState(session, "offline"), /^Offline — showing data from \d{2}:\d{2}/);
     // A switch clears the selection; open the function again for the recovery below.
-    await selectFunction(session, "payments-api");
+    await openFunction(session, "payments-api");
     await session.waitFor("the saved details, not refreshed", async () =>
       (await session.findAll("[data-testid=details-error]")).length || null,
     );

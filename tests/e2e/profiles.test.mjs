@@ -6,37 +6,85 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { launchApp, saveScreenshot, selectedValue, startLocalAws } from "./harness.mjs";
+import { launchApp, ROOT, saveScreenshot, selectedValue, startLocalAws } from "./harness.mjs";
 
 // Recognisable, so that any copy of it anywhere is found.
 const PLANTED_SECRET = `E2E-PLANTED-SECRET-${process.pid}-x9Qz`;
 
+/** Every command of the registry, as the generated bindings invoke them. */
+function registeredCommands() {
+  const bindings = readFileSync(join(ROOT, "ui/src/lib/bindings.ts"), "utf8");
+  return [...bindings.matchAll(/__TAURI_INVOKE(?:<[^>]*>)?\("([a-z_]+)"/g)].map((m) => m[1]).sort();
+}
+
 /**
- * Calls every command the window uses that answers with data, as the UI does, and
- * returns each response as JSON. (Tauri makes `invoke` read-only, so responses cannot be
- * intercepted in place; asking again with the same state returns what the UI got.)
+ * Arguments for each command, as the UI sends them. A command added to the registry
+ * without an entry here fails the scan: every answer the webview can get is scanned.
+ * `null` values of `progress` become a real Channel in the page.
  */
-const CALL_EVERY_COMMAND = `
-  const done = arguments[arguments.length - 1];
-  const invoke = window.__TAURI_INTERNALS__.invoke;
-  const calls = [
-    ["active_connection", {}],
-    ["cached_functions", {}],
-    ["refresh_function_details", { name: "bulk-0000" }],
-    ["cached_function_details", { name: "bulk-0000" }],
-    ["list_profiles", {}],
-    ["list_regions", {}],
-    ["test_profile", { name: "vault" }],
-    ["select_profile", { name: "vault", region: null }],
-  ];
-  Promise.all(
-    calls.map(([cmd, args]) =>
-      invoke(cmd, args).then(
-        (result) => JSON.stringify({ cmd, result }),
-        (error) => JSON.stringify({ cmd, error }),
-      ),
-    ),
-  ).then(done, (error) => done([String(error)]));`;
+const ARGUMENTS = {
+  active_connection: {},
+  select_profile: { name: "vault", region: null },
+  list_regions: {},
+  cached_functions: { limit: null },
+  refresh_functions: { progress: null },
+  cancel_refresh: {},
+  cached_function_details: { name: "bulk-0000" },
+  refresh_function_details: { name: "bulk-0000" },
+  open_in_console: { name: "bulk-0000" },
+  list_profiles: {},
+  // Saving the profile again without keys keeps the keys in the keyring.
+  save_profile: {
+    originalName: "vault",
+    profile: {
+      name: "vault",
+      region: "us-east-1",
+      endpoint_url: null, // replaced in the test by the local AWS
+      source: "keyring",
+      aws_cli_profile: null,
+      access_key_id: null,
+      secret_access_key: null,
+      session_token: null,
+    },
+  },
+  remove_profile: { name: "no-such-profile" },
+  test_profile: { name: "vault" },
+  preferences: {},
+  set_appearance: { appearance: "system" },
+  record_palette_pick: { id: "function:bulk-0000" },
+  local_data: {},
+  clear_local_data: { scope: { profile: "no-such-profile", region: "eu-west-1" } },
+  running_streams: {},
+};
+
+/** Answers that are errors on purpose (the scan still reads them). */
+const EXPECTED_ERRORS = ["remove_profile"];
+
+/**
+ * Calls the given commands one after another, as the UI does, and returns each answer as
+ * JSON. (Tauri makes `invoke` read-only, so answers cannot be intercepted in place;
+ * asking again with the same state returns what the UI got.)
+ */
+const CALL_COMMANDS = `
+  const [calls, done] = [arguments[0], arguments[arguments.length - 1]];
+  const internals = window.__TAURI_INTERNALS__;
+  (async () => {
+    const answers = [];
+    for (let [cmd, args] of calls) {
+      if ("progress" in args) {
+        // What a Channel is on the wire: a callback id the backend streams to.
+        const id = internals.transformCallback(() => {});
+        args = { ...args, progress: "__CHANNEL__:" + id };
+      }
+      answers.push(
+        await internals.invoke(cmd, args).then(
+          (result) => JSON.stringify({ cmd, result }),
+          (error) => JSON.stringify({ cmd, error }),
+        ),
+      );
+    }
+    return answers;
+  })().then(done, (error) => done([String(error)]));`;
 
 async function fill(session, field, value) {
   const input = await session.find(`[data-testid=field-${field}]`);
@@ -71,7 +119,8 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
   before(async () => {
     assert.ok(process.env.LDECK_TEST_KEYRING, "run under scripts/with-test-keyring.sh (make e2e)");
     localAws = await startLocalAws({ seed: "empty", bulk: 5 });
-    app = await launchApp({ ...localAws.env, LDECK_DATA_DIR: dataDir });
+    // "Open in AWS console" is among the commands called: the browser is a no-op here.
+    app = await launchApp({ ...localAws.env, LDECK_DATA_DIR: dataDir, BROWSER: "/bin/true" });
     await app.session.waitFor("the first list", async () => (await app.session.findAll("[data-testid=function-count]")).length);
   });
 
@@ -99,7 +148,7 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
     // What the user typed is still there.
     assert.equal(await selectedValue(session, "[data-testid=field-region]"), "moon-1");
     assert.equal((await session.findAll("[data-testid=profile-row][data-name=vault]")).length, 0);
-    await saveScreenshot(session, "10-profile-form-errors");
+    await saveScreenshot(session, "50-profile-form-errors");
   });
 
   it("adds a profile whose keys go to the keyring, tests it and switches to it", async () => {
@@ -122,7 +171,7 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
       return element ? element.text() : null;
     });
     assert.equal(result, "OK: account 000000000000 in us-east-1");
-    await saveScreenshot(session, "11-profile-added-and-tested");
+    await saveScreenshot(session, "51-profile-added-and-tested");
 
     await (await session.find("[data-testid=close-settings]")).click();
     await session.execute(
@@ -139,14 +188,18 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
         : null;
     });
     assert.equal(count, "5 functions");
-    await saveScreenshot(session, "12-switched-to-vault");
+    await saveScreenshot(session, "52-switched-to-vault");
   });
 
-  it("never lets the secret out of Rust", async () => {
+  it("never lets the secret out of Rust, through any command of the registry", async () => {
     const { session } = app;
-    const responses = await session.executeAsync(CALL_EVERY_COMMAND);
-    assert.equal(responses.length, 8, JSON.stringify(responses));
-    assert.ok(responses.every((r) => !r.includes('"error"')), JSON.stringify(responses));
+    const commands = registeredCommands();
+    assert.deepEqual(commands, Object.keys(ARGUMENTS).sort(), "every registered command has arguments here");
+    ARGUMENTS.save_profile.profile.endpoint_url = localAws.env.LDECK_LOCAL_AWS_ENDPOINT;
+    const responses = await session.executeAsync(CALL_COMMANDS, [Object.entries(ARGUMENTS)]);
+    assert.equal(responses.length, commands.length, JSON.stringify(responses));
+    const failed = responses.map((r) => JSON.parse(r)).filter((r) => "error" in r).map((r) => r.cmd);
+    assert.deepEqual(failed, EXPECTED_ERRORS, JSON.stringify(responses));
     assert.ok(responses.some((r) => r.includes('"key_id_hint":"…0000"')), "list_profiles answered");
     assert.ok(responses.some((r) => r.includes('"account":"000000000000"')), "test_profile answered");
     const hits = responses.filter((response) => response.includes(PLANTED_SECRET));
@@ -201,7 +254,7 @@ describe("profiles without a system keyring", { timeout: 120_000 }, () => {
     assert.match(await error.text(), /No system keyring is available\. Use an AWS CLI profile instead/);
     assert.equal(await selectedValue(session, "[data-testid=field-name]"), "laptop", "nothing typed is lost");
     assert.equal((await session.findAll("[data-testid=profile-row][data-name=laptop]")).length, 0, "nothing saved");
-    await saveScreenshot(session, "15-no-keyring");
+    await saveScreenshot(session, "55-no-keyring");
 
     await (await session.find("[data-testid=use-aws-cli-instead]")).click();
     await session.waitFor("the AWS CLI profile picker", async () =>

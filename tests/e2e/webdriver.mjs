@@ -12,7 +12,9 @@ export class WebDriverSession {
   /** Starts a session on the app at `application` through tauri-driver at `baseUrl`. */
   static async start(baseUrl, application) {
     const body = { capabilities: { alwaysMatch: { "tauri:options": { application } } } };
-    const value = await request(baseUrl, "POST", "/session", body);
+    // An app that never opens its window (it crashed, or handed over to another running
+    // instance) would leave the driver waiting forever.
+    const value = await request(baseUrl, "POST", "/session", body, SESSION_START_TIMEOUT_MS);
     return new WebDriverSession(baseUrl, value.sessionId);
   }
 
@@ -106,11 +108,14 @@ class Element {
   }
 }
 
-async function request(baseUrl, method, path, body) {
+const SESSION_START_TIMEOUT_MS = 60_000;
+
+async function request(baseUrl, method, path, body, timeoutMs) {
   const response = await fetch(baseUrl + path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
   });
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {

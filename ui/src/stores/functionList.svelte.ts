@@ -1,0 +1,104 @@
+// The function list of the window: the saved list first (a first screen, then all of
+// it), then a refresh in the background. A failed refresh never empties what is shown;
+// an answer for a scope the window has left is dropped.
+import type { Answer, Api } from "../lib/api";
+import type { ErrorPayload, FunctionListView, SyncEvent } from "../lib/bindings";
+import { filterFunctions, parseQuery, sortFunctions, syncState, type Sort } from "../lib/functions";
+
+/** Rows asked for first: a window's worth, a few KB, painted before the whole list. */
+export const FIRST_SCREEN_ROWS = 100;
+
+/** What the list needs from the page: paint timing and performance marks. */
+export type PageHooks = {
+  /** Resolves once the current state has been painted. */
+  painted: () => Promise<void>;
+  /** A performance mark (read by the start-up benchmark). */
+  mark: (name: string) => void;
+};
+
+export class FunctionListStore {
+  // Raw, not deeply reactive: 10,000 functions are replaced as a whole, never mutated,
+  // and proxying each of them would cost more than the rest of the start-up.
+  view = $state.raw<FunctionListView | null>(null);
+  refreshing = $state(false);
+  progress = $state<SyncEvent | null>(null);
+  error = $state<ErrorPayload | null>(null);
+  query = $state("");
+  sort = $state<Sort>({ column: "name", descending: false });
+
+  functions = $derived(this.view?.functions ?? []);
+  parsed = $derived(parseQuery(this.query));
+  sorted = $derived(sortFunctions(this.functions, this.sort));
+  visible = $derived(filterFunctions(this.sorted, this.parsed));
+  fetchedAt = $derived(this.view?.fetched_at ?? null);
+  syncState = $derived(syncState(this.refreshing, this.error, this.fetchedAt));
+
+  // Bumped by every refresh and every switch: an answer for an older one is dropped.
+  #generation = 0;
+  #api: Pick<Api, "cachedFunctions" | "refreshFunctions" | "cancelRefresh">;
+  #page: PageHooks;
+
+  constructor(api: Pick<Api, "cachedFunctions" | "refreshFunctions" | "cancelRefresh">, page: PageHooks) {
+    this.#api = api;
+    this.#page = page;
+  }
+
+  /** The window left this scope: forget what is shown, drop answers still coming. */
+  reset() {
+    this.#generation++;
+    this.view = null;
+    this.error = null;
+    this.refreshing = false;
+    this.progress = null;
+  }
+
+  /**
+   * The saved list, no network: the first screen (already asked for at start-up, when
+   * given), painted, then the whole list.
+   */
+  async showSaved(firstScreen?: Promise<Answer<FunctionListView>>) {
+    const mine = this.#generation;
+    const head = await (firstScreen ?? this.#api.cachedFunctions(FIRST_SCREEN_ROWS));
+    if (mine !== this.#generation) return;
+    if (head.status === "error") {
+      this.error = head.error;
+      return;
+    }
+    this.view = head.data;
+    await this.#page.painted();
+    this.#page.mark("lambda-deck:list-on-screen");
+    if (head.data.total > head.data.functions.length) {
+      const all = await this.#api.cachedFunctions(null);
+      if (mine !== this.#generation) return;
+      if (all.status === "ok") this.view = all.data;
+      else this.error = all.error;
+      await this.#page.painted();
+    }
+    this.#page.mark("lambda-deck:list-complete");
+  }
+
+  /** Refreshes from AWS; true when the list was synced. */
+  async refresh(): Promise<boolean> {
+    if (this.refreshing) return false;
+    const mine = ++this.#generation;
+    this.refreshing = true;
+    this.progress = null;
+    this.error = null;
+    const refreshed = await this.#api.refreshFunctions((event) => {
+      if (mine === this.#generation) this.progress = event;
+    });
+    if (mine !== this.#generation) return false;
+    this.refreshing = false;
+    if (refreshed.status === "ok") {
+      this.view = refreshed.data;
+      return true;
+    }
+    // What is on screen stays: the status line says why it was not refreshed.
+    this.error = refreshed.error;
+    return false;
+  }
+
+  cancelRefresh() {
+    void this.#api.cancelRefresh();
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from "vitest";
+import type { SyncEvent } from "../lib/bindings";
+import { deferred, fail, listView, ok, settle } from "./fakes";
+import { FIRST_SCREEN_ROWS, FunctionListStore } from "./functionList.svelte";
+
+const page = () => ({ painted: () => Promise.resolve(), mark: vi.fn() });
+
+function store(overrides: Record<string, unknown> = {}) {
+  const api = {
+    cachedFunctions: vi.fn(async (limit: number | null) => ok(listView(limit ? ["a", "b"] : ["a", "b", "c"], 3))),
+    refreshFunctions: vi.fn(async () => ok(listView(["a", "b", "c", "d"]))),
+    cancelRefresh: vi.fn(async () => undefined),
+    ...overrides,
+  };
+  const hooks = page();
+  return { list: new FunctionListStore(api as never, hooks), api, hooks };
+}
+
+describe("the function list", () => {
+  it("shows the first screen, then the whole saved list, with the benchmark's marks", async () => {
+    const { list, api, hooks } = store();
+    await list.showSaved();
+    expect(api.cachedFunctions.mock.calls).toEqual([[FIRST_SCREEN_ROWS], [null]]);
+    expect(list.functions.map((f) => f.function_name)).toEqual(["a", "b", "c"]);
+    expect(hooks.mark.mock.calls.map(([name]) => name)).toEqual([
+      "lambda-deck:list-on-screen",
+      "lambda-deck:list-complete",
+    ]);
+  });
+
+  it("filters and sorts what it shows", async () => {
+    const { list } = store();
+    await list.showSaved();
+    list.query = "b";
+    expect(list.visible.map((f) => f.function_name)).toEqual(["b"]);
+    list.query = "";
+    list.sort = { column: "name", descending: true };
+    expect(list.visible.map((f) => f.function_name)).toEqual(["c", "b", "a"]);
+  });
+
+  it("keeps the saved list when a refresh fails, and says why", async () => {
+    const { list } = store({ refreshFunctions: vi.fn(async () => fail("network", "Cannot reach AWS")) });
+    await list.showSaved();
+    expect(await list.refresh()).toBe(false);
+    expect(list.functions).toHaveLength(3);
+    expect(list.syncState).toBe("offline");
+  });
+
+  it("drops a saved list that arrives after the window switched scope", async () => {
+    const late = deferred<ReturnType<typeof ok>>();
+    const { list } = store({ cachedFunctions: vi.fn(() => late.promise) });
+    const showing = list.showSaved();
+    list.reset(); // switched profile meanwhile
+    late.resolve(ok(listView(["old-profile-fn"])));
+    await showing;
+    expect(list.view).toBeNull();
+  });
+
+  it("drops a refresh, and its progress, that ends after a switch", async () => {
+    const late = deferred<ReturnType<typeof ok>>();
+    let report: (event: SyncEvent) => void = () => {};
+    const { list } = store({
+      refreshFunctions: vi.fn((onProgress: (event: SyncEvent) => void) => {
+        report = onProgress;
+        return late.promise;
+      }),
+    });
+    const refreshing = list.refresh();
+    report({ kind: "page", pages: 1, functions: 50 });
+    expect(list.progress).toEqual({ kind: "page", pages: 1, functions: 50 });
+    list.reset();
+    report({ kind: "page", pages: 2, functions: 100 });
+    late.resolve(ok(listView(["old-profile-fn"])));
+    expect(await refreshing).toBe(false);
+    expect(list.progress).toBeNull();
+    expect(list.view).toBeNull();
+    expect(list.refreshing).toBe(false);
+  });
+
+  it("runs one refresh at a time", async () => {
+    const late = deferred<ReturnType<typeof ok>>();
+    const { list, api } = store({ refreshFunctions: vi.fn(() => late.promise) });
+    const first = list.refresh();
+    expect(await list.refresh()).toBe(false);
+    late.resolve(ok(listView(["a"])));
+    expect(await first).toBe(true);
+    await settle();
+    expect(api.refreshFunctions).toHaveBeenCalledTimes(1);
+    expect(list.syncState).toBe("synced");
+  });
+});

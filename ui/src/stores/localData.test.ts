@@ -1,0 +1,65 @@
+import { describe, expect, it, vi } from "vitest";
+import type { LocalDataSummary } from "../lib/bindings";
+import { deferred, fail, ok } from "./fakes";
+import { LocalDataStore } from "./localData.svelte";
+
+const scope = { profile: "work", region: "eu-west-1" };
+
+function summary(scopes: number): LocalDataSummary {
+  return {
+    path: "/data/lambda-deck.sqlite3",
+    file_bytes: 4096,
+    scopes: Array.from({ length: scopes }, (_, i) => ({
+      scope: { profile: `p${i}`, region: "eu-west-1" },
+      bytes: 1000,
+      functions: 3,
+      list_fetched_at: "2026-11-28T10:00:00Z",
+    })),
+    notice: null,
+  };
+}
+
+describe("local data", () => {
+  it("asks once, then clears what was asked about", async () => {
+    const api = { localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => ok(summary(1))) };
+    const store = new LocalDataStore(api as never);
+    await store.load();
+    store.ask(scope);
+    expect(api.clearLocalData).not.toHaveBeenCalled();
+    expect(await store.confirm()).toEqual({ scope });
+    expect(api.clearLocalData).toHaveBeenCalledWith(scope);
+    expect(store.summary?.scopes).toHaveLength(1);
+    expect(store.confirming).toBeNull();
+  });
+
+  it("deletes nothing when the user says no", async () => {
+    const api = { localData: vi.fn(), clearLocalData: vi.fn() };
+    const store = new LocalDataStore(api as never);
+    store.ask(null);
+    store.cancel();
+    expect(await store.confirm()).toBeNull();
+    expect(api.clearLocalData).not.toHaveBeenCalled();
+  });
+
+  it("says why a clear failed and keeps what it showed", async () => {
+    const api = { localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => fail("internal", "disk")) };
+    const store = new LocalDataStore(api as never);
+    await store.load();
+    store.ask(null);
+    expect(await store.confirm()).toBeNull();
+    expect(store.error?.message).toBe("disk");
+    expect(store.summary?.scopes).toHaveLength(2);
+  });
+
+  it("does not let a slow load overwrite what a clear left", async () => {
+    const slow = deferred<ReturnType<typeof ok<LocalDataSummary>>>();
+    const api = { localData: vi.fn(() => slow.promise), clearLocalData: vi.fn(async () => ok(summary(0))) };
+    const store = new LocalDataStore(api as never);
+    const loading = store.load();
+    store.ask(null);
+    await store.confirm();
+    slow.resolve(ok(summary(3)));
+    await loading;
+    expect(store.summary?.scopes).toHaveLength(0);
+  });
+});

@@ -1,0 +1,19 @@
+// The view of each function tab (lib/tabs.ts lists them in order). A capability adds its
+// tab's view here; the pane renders whichever is active.
+import type { Component } from "svelte";
+import type { FunctionSummary } from "../../lib/bindings";
+import type { TabId } from "../../lib/tabs";
+import type { AppStore } from "../../stores/app.svelte";
+import Configuration from "./Configuration.svelte";
+import Overview from "./Overview.svelte";
+
+export type TabProps = {
+  app: AppStore;
+  /** The function's list row, or its saved configuration's, whichever is newer. */
+  summary: FunctionSummary;
+};
+
+export const TAB_VIEWS: Record<TabId, Component<TabProps>> = {
+  overview: Overview,
+  configuration: Configuration,
+};
