@@ -2,6 +2,7 @@
 #   make run    set up this machine, build, start a seeded local AWS and open the app on it
 #   make test   everything CI checks: format, lints, unit, integration, UI, end-to-end
 #   make bench  the benchmarks whose figures are in BENCHMARKS.md
+#   make package  the .deb (target/release/bundle/deb/)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
@@ -11,7 +12,7 @@ LDECK_DEV := target/debug/ldeck-dev
 # with an unlocked gnome-keyring (the profile tests store keys in it).
 XVFB := scripts/with-test-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e bench bindings clean
+.PHONY: run setup ui build test lint fmt clippy check-core test-rust test-keyring test-ui e2e package test-package bench bindings clean
 
 run: setup build
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
@@ -28,7 +29,7 @@ ui:
 build: ui
 	$(CARGO) build -p lambda-deck -p lambda-deck-app -p lambda-deck-devtools
 
-test: setup ui lint check-core test-rust test-keyring test-ui e2e
+test: setup ui lint check-core test-rust test-keyring test-ui e2e test-package
 	@echo "make test: all checks passed"
 
 lint: fmt clippy
@@ -57,14 +58,29 @@ test-ui:
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
 
-# The benchmarks of BENCHMARKS.md: (a) refresh vs a bare SDK paginator and (b) loading
-# 10,000 saved functions; (c) app start to 10,000 saved functions on screen vs an empty
-# window, in the real app under Xvfb. All on the optimized build.
-bench: setup build
-	$(CARGO) build --release -p lambda-deck-app -p lambda-deck-devtools
+# The .deb, built by the Tauri CLI (pinned in ui/package.json) as a release build of the
+# app: target/release/bundle/deb/Lambda Deck_<version>_amd64.deb.
+package: setup ui
+	rm -rf target/release/bundle/deb
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb --ci
+
+# Unpacks the .deb and checks what it installs.
+test-package: package
+	node --test tests/package/
+
+# The benchmarks of BENCHMARKS.md, on the optimized build (the packaged binary): (a)
+# refresh vs a bare SDK paginator, (b) loading 10,000 saved functions, (c) app start to
+# 10,000 saved functions on screen vs an empty window and a static first screen, (d) idle
+# memory vs an empty window, in the real app under Xvfb; the .deb's size; the palette's
+# search per keystroke.
+bench: setup build package
+	$(CARGO) build --release -p lambda-deck-devtools
 	target/release/ldeck-dev bench refresh --functions 2000
 	target/release/ldeck-dev bench load-cache --functions 10000
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/startup.bench.mjs
+	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/memory.bench.mjs
+	@ls -l target/release/bundle/deb/*.deb | awk '{ printf ".deb size: %.2f MB (%d bytes)\n", $$5 / 1048576, $$5 }'
+	cd ui && npm run bench --silent
 
 # Regenerates ui/src/lib/bindings.ts from the Rust commands.
 bindings:

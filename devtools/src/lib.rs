@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod demo;
 pub mod local_aws;
+pub mod static_page;
 pub mod synthetic;
 
 pub use local_aws::LocalAws;

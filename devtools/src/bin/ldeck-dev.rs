@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use lambda_deck_devtools::{bench, demo, local_aws, synthetic, LocalAws};
+use lambda_deck_devtools::{bench, demo, local_aws, static_page, synthetic, LocalAws};
 
 /// The AWS CLI profile written for the demo.
 const DEMO_PROFILE: &str = "local-demo";
@@ -56,6 +56,11 @@ enum DevCommand {
     /// Benchmarks (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Write the start-up benchmark's static first screen (ui/public/static-first-screen.html).
+    StaticPage {
+        #[arg(long, default_value = static_page::PATH)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +106,9 @@ fn main() -> ExitCode {
         DevCommand::Bench(BenchCommand::LoadCache { functions, rounds }) => {
             bench::load_cache(functions, rounds).map(|()| ExitCode::SUCCESS)
         }
+        DevCommand::StaticPage { out } => std::fs::write(&out, static_page::first_screen_html(10_000))
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| format!("cannot write {}: {e}", out.display()).into()),
     };
     match result {
         Ok(code) => code,

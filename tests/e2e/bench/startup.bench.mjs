@@ -1,8 +1,10 @@
 // Benchmark (c) of BENCHMARKS.md: app start to 10,000 saved functions on screen, against
-// the same app showing an empty window (LDECK_EMPTY_WINDOW), interleaved round by round.
+// two baselines of the same binary, interleaved round by round: an empty window
+// (LDECK_EMPTY_WINDOW) and the physical limit, a static page with the same first screen
+// of rows and no JavaScript (LDECK_STATIC_FIRST_SCREEN, ui/public/static-first-screen.html).
 // Start is the moment tauri-driver is asked to launch the app. The page's own clock
 // (Performance API, same wall clock) says when each was painted: two animation frames
-// after the content is in the page, marked by ui/public/empty-window.js
+// after the content is in the page, marked by ui/public/paint-mark.js in both baselines
 // (`lambda-deck:window-painted`) and by the app (`lambda-deck:list-on-screen`: the count
 // and the first screen of rows; `lambda-deck:list-complete`: all 10,000, searchable).
 // Run by `make bench` under Xvfb on the optimized build.
@@ -41,6 +43,7 @@ const marks = (...names) => `
   return [performance.timeOrigin, ${names.map((name) => `mark("${name}")`).join(", ")}];`;
 
 const empty = [];
+const staticPage = [];
 const onScreen = [];
 const complete = [];
 for (let round = 0; round < ROUNDS; round++) {
@@ -48,18 +51,29 @@ for (let round = 0; round < ROUNDS; round++) {
     { ...offline, LDECK_DATA_DIR: emptyDataDir, LDECK_EMPTY_WINDOW: "1" },
     marks("lambda-deck:window-painted"),
   );
+  const [staticMs] = await timeOnce(
+    { ...offline, LDECK_DATA_DIR: emptyDataDir, LDECK_STATIC_FIRST_SCREEN: "1" },
+    marks("lambda-deck:window-painted"),
+  );
   const [onScreenMs, completeMs] = await timeOnce(
     offline,
     marks("lambda-deck:list-on-screen", "lambda-deck:list-complete"),
   );
   empty.push(emptyMs);
+  staticPage.push(staticMs);
   onScreen.push(onScreenMs);
   complete.push(completeMs);
-  console.error(`round ${round + 1}: empty ${emptyMs} ms, list on screen ${onScreenMs} ms, all loaded ${completeMs} ms`);
+  console.error(
+    `round ${round + 1}: empty ${emptyMs} ms, static first screen ${staticMs} ms, list on screen ${onScreenMs} ms, all loaded ${completeMs} ms`,
+  );
 }
+const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
 console.log(`app start to visible, median of ${ROUNDS} interleaved rounds:`);
-console.log(`  empty Tauri window painted:            ${median(empty)} ms   (all: ${empty.join(", ")})`);
-console.log(`  ${COUNT} saved functions on screen:      ${median(onScreen)} ms   (all: ${onScreen.join(", ")})`);
-console.log(`  … all ${COUNT} in the list (searchable): ${median(complete)} ms   (all: ${complete.join(", ")})`);
-console.log(`  ratio on screen / empty window:  ${(median(onScreen) / median(empty)).toFixed(2)}`);
-console.log(`  ratio all loaded / empty window: ${(median(complete) / median(empty)).toFixed(2)}`);
+console.log(`  empty Tauri window painted:              ${median(empty)} ms   (all: ${empty.join(", ")})`);
+console.log(`  static first screen painted (no JS):     ${median(staticPage)} ms   (all: ${staticPage.join(", ")})`);
+console.log(`  ${COUNT} saved functions on screen:        ${median(onScreen)} ms   (all: ${onScreen.join(", ")})`);
+console.log(`  … all ${COUNT} in the list (searchable):   ${median(complete)} ms   (all: ${complete.join(", ")})`);
+console.log(`  ratio on screen / static first screen:   ${ratio(onScreen, staticPage)}`);
+console.log(`  ratio on screen / empty window:          ${ratio(onScreen, empty)}`);
+console.log(`  ratio static first screen / empty window: ${ratio(staticPage, empty)}`);
+console.log(`  ratio all loaded / empty window:         ${ratio(complete, empty)}`);
