@@ -75,6 +75,20 @@ async fn a_function_disappears_only_after_a_complete_refresh() {
     let scope = connection.summary().scope();
     assert_eq!(store.load_function_list(&scope).unwrap().unwrap().functions.len(), 3, "cancelled: unchanged");
 
+    // Cancelled after its last page arrived (a switch, a clear of local data), it still
+    // writes nothing.
+    let cancelled_late = CancellationToken::new();
+    let cancel_on_last_page = |event: sync::SyncEvent| {
+        if matches!(event, sync::SyncEvent::Page { functions: 2, .. }) {
+            cancelled_late.cancel();
+        }
+    };
+    let err =
+        sync::refresh_function_list(&connection, &store, &cancel_on_last_page, &cancelled_late).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled);
+    assert_eq!(store.load_function_list(&scope).unwrap().unwrap().functions.len(), 3, "cancelled late: unchanged");
+    assert_eq!(store.last_sync(&scope).unwrap().unwrap().outcome, SyncOutcome::Cancelled);
+
     sync::refresh_function_list(&connection, &store, &|_| {}, &CancellationToken::new()).await.unwrap();
     let names: Vec<_> =
         store.load_function_list(&scope).unwrap().unwrap().functions.into_iter().map(|f| f.function_name).collect();

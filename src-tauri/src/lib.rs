@@ -44,11 +44,13 @@ pub fn run() {
             window.url = tauri::WebviewUrl::App(page.into());
         }
     }
+    let state = AppState::open();
     tauri::Builder::default()
         // First among the plugins, so a second launch hands over before any window opens.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| windows::focus_main_window(app)))
         .plugin(windows::window_state_plugin())
-        .manage(AppState::open())
+        .plugin(windows::appearance_hint_plugin(state.startup_appearance()))
+        .manage(state)
         .invoke_handler(builder.invoke_handler())
         .on_window_event(windows::on_window_event)
         .setup(|app| {

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use lambda_deck::timestamps;
 use serde::Serialize;
@@ -17,15 +18,21 @@ use tokio_util::sync::CancellationToken;
 pub enum StreamKind {
     /// `refresh_functions`: one at a time per window, a new one replaces the old.
     FunctionListRefresh,
+    /// `refresh_function_details`: only the selected function's details matter.
+    FunctionDetailsRefresh,
 }
 
 impl StreamKind {
     fn exclusive(self) -> bool {
         match self {
-            StreamKind::FunctionListRefresh => true,
+            StreamKind::FunctionListRefresh | StreamKind::FunctionDetailsRefresh => true,
         }
     }
 }
+
+/// How long `stop_everywhere` waits for cancelled streams to end (they stop at their next
+/// step; a stream that does not is left to finish on its own).
+const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running stream, as `running_streams` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -39,6 +46,8 @@ struct Entry {
     window: String,
     info: StreamInfo,
     cancel: CancellationToken,
+    /// Cancelled when the stream has ended (its registration dropped).
+    ended: CancellationToken,
 }
 
 /// Every running stream of the app, by id.
@@ -74,10 +83,11 @@ impl StreamRegistry {
         }
         inner.next_id += 1;
         let id = inner.next_id;
-        let cancel = CancellationToken::new();
+        let (cancel, ended) = (CancellationToken::new(), CancellationToken::new());
         let info = StreamInfo { id, kind, started_at: timestamps::now() };
-        inner.streams.insert(id, Entry { window: window.to_string(), info, cancel: cancel.clone() });
-        Registration { id, cancel, registry: self.inner.clone() }
+        let entry = Entry { window: window.to_string(), info, cancel: cancel.clone(), ended: ended.clone() };
+        inner.streams.insert(id, entry);
+        Registration { id, cancel, ended, registry: self.inner.clone() }
     }
 
     /// The window's running streams, oldest first.
@@ -95,11 +105,25 @@ impl StreamRegistry {
         }
     }
 
-    /// Cancels every window's streams of one kind (before the data they write is cleared).
-    pub fn cancel_everywhere(&self, kind: StreamKind) {
-        for entry in self.lock().streams.values().filter(|e| e.info.kind == kind) {
-            entry.cancel.cancel();
-        }
+    /// Cancels every window's streams of these kinds and waits until they have ended, so
+    /// that none writes after this returns (before the data they write is cleared).
+    pub async fn stop_everywhere(&self, kinds: &[StreamKind]) {
+        let ending: Vec<CancellationToken> = self
+            .lock()
+            .streams
+            .values()
+            .filter(|e| kinds.contains(&e.info.kind))
+            .map(|e| {
+                e.cancel.cancel();
+                e.ended.clone()
+            })
+            .collect();
+        let all_ended = async {
+            for ended in &ending {
+                ended.cancelled().await;
+            }
+        };
+        let _ = tokio::time::timeout(STOP_TIMEOUT, all_ended).await;
     }
 
     /// Cancels everything the window started (it closed, or switched profile).
@@ -118,12 +142,14 @@ impl StreamRegistry {
 struct Registration {
     id: u32,
     cancel: CancellationToken,
+    ended: CancellationToken,
     registry: Arc<Mutex<Inner>>,
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
         self.registry.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).streams.remove(&self.id);
+        self.ended.cancel();
     }
 }
 
@@ -185,7 +211,7 @@ mod tests {
         until_listed(&registry, "main", 1).await;
         registry.cancel_kind("other-window", StreamKind::FunctionListRefresh);
         assert_eq!(registry.list("main").len(), 1, "a window cancels only its own streams");
-        registry.cancel_everywhere(StreamKind::FunctionListRefresh);
+        registry.cancel_kind("main", StreamKind::FunctionListRefresh);
         assert_eq!(second.await.unwrap(), "cancelled");
     }
 
@@ -196,5 +222,35 @@ mod tests {
         until_listed(&registry, "main", 1).await;
         stream.abort();
         until_listed(&registry, "main", 0).await;
+    }
+
+    #[tokio::test]
+    async fn stopping_everywhere_returns_once_the_streams_have_ended() {
+        let registry = Arc::new(StreamRegistry::default());
+        let writes = Arc::new(Mutex::new(Vec::new()));
+        let mut streams = Vec::new();
+        for window in ["main", "tail-1"] {
+            let (registry, writes) = (registry.clone(), writes.clone());
+            streams.push(tokio::spawn(async move {
+                registry
+                    .run(window, StreamKind::FunctionListRefresh, |cancel| async move {
+                        cancel.cancelled().await;
+                        // A stream that takes a moment to wind down after its cancel.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        writes.lock().unwrap().push(window);
+                    })
+                    .await
+            }));
+        }
+        until_listed(&registry, "main", 1).await;
+        until_listed(&registry, "tail-1", 1).await;
+
+        registry.stop_everywhere(&[StreamKind::FunctionListRefresh]).await;
+
+        assert_eq!(writes.lock().unwrap().len(), 2, "both had finished by then");
+        assert!(registry.list("main").is_empty() && registry.list("tail-1").is_empty());
+        for stream in streams {
+            stream.await.unwrap();
+        }
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use lambda_deck::preferences::Appearance;
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
@@ -27,6 +28,18 @@ pub fn window_state_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         builder = builder.with_filename(store_path.with_file_name(WINDOW_STATE_FILE).display().to_string());
     }
     builder.build()
+}
+
+/// Tells every page, before its first paint, the appearance saved at start-up
+/// (`window.__LDECK_APPEARANCE__`), so a window opens in the right theme instead of
+/// flashing the OS's until the saved preference has been asked for.
+pub fn appearance_hint_plugin<R: Runtime>(appearance: Appearance) -> tauri::plugin::TauriPlugin<R> {
+    let value = serde_json::to_string(&appearance).unwrap_or_else(|_| "\"system\"".into());
+    tauri::plugin::Builder::new("appearance-hint")
+        .js_init_script(format!(
+            "Object.defineProperty(window, \"__LDECK_APPEARANCE__\", {{ value: {value}, enumerable: false }});"
+        ))
+        .build()
 }
 
 /// What the app does on its windows' events.

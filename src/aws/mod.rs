@@ -33,7 +33,8 @@ pub struct ProfileSelection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionSummary {
-    /// The AWS CLI profile in use ("default" when none was named).
+    /// The profile's name: a Lambda Deck or AWS CLI profile, or "default" when the
+    /// credentials come from the environment and no profile was named.
     pub profile: String,
     pub region: String,
     /// Set only when a custom endpoint replaces AWS's own.

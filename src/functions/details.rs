@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aws_sdk_lambda::types::FunctionConfiguration;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use super::names::check_function_name;
 use super::types::*;
@@ -59,11 +60,16 @@ impl FunctionDetails {
     /// Fetches every section (four paced calls, or more for long alias, version or
     /// mapping lists), saves those that arrived and returns the saved details with the
     /// sections that failed. Fails only when nothing could be fetched, or when the
-    /// function does not exist.
-    pub async fn refresh(connection: &AwsConnection, store: &Arc<Store>, function_name: &str) -> Result<Self, Error> {
-        let scope = connection.scope();
-        match Self::refresh_with(&connection.lambda(), &connection.endpoint_label(), &scope, store, function_name).await
-        {
+    /// function does not exist. Cancelled (`cancel`) before the sections are saved, it
+    /// saves nothing.
+    pub async fn refresh(
+        connection: &AwsConnection,
+        store: &Arc<Store>,
+        function_name: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Self, Error> {
+        let (client, endpoint, scope) = (connection.lambda(), connection.endpoint_label(), connection.scope());
+        match Self::refresh_with(&client, &endpoint, &scope, store, function_name, cancel).await {
             Ok(details) => Ok(details),
             Err(err) => Err(connection.explain(err).await),
         }
@@ -76,6 +82,7 @@ impl FunctionDetails {
         scope: &Scope,
         store: &Arc<Store>,
         function_name: &str,
+        cancel: &CancellationToken,
     ) -> Result<Self, Error> {
         check_function_name(function_name)?;
         let fetcher = SectionFetcher {
@@ -84,12 +91,19 @@ impl FunctionDetails {
             pacer: RateLimiter::for_scope(scope),
             function_name,
         };
-        let (configuration, aliases, versions, mappings) = tokio::join!(
-            fetcher.configuration(),
-            fetcher.aliases(),
-            fetcher.versions(),
-            fetcher.event_source_mappings()
-        );
+        let fetching = async {
+            tokio::join!(
+                fetcher.configuration(),
+                fetcher.aliases(),
+                fetcher.versions(),
+                fetcher.event_source_mappings()
+            )
+        };
+        let (configuration, aliases, versions, mappings) = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            fetched = fetching => fetched,
+        };
         if let Err(err @ Error::NotFound(_)) = &configuration {
             return Err(err.clone());
         }
@@ -101,27 +115,32 @@ impl FunctionDetails {
         ];
         let mut refresh_errors = Vec::new();
         let mut first_error = None;
-        let mut saved_any = false;
+        let mut fetched_sections = Vec::new();
         for (name, result) in results {
             match result {
-                Ok(fetched) => {
-                    let (scope, function_name) = (scope.clone(), function_name.to_string());
-                    run_blocking(store, move |store| {
-                        let (tags, summary) = (fetched.tags.as_ref(), fetched.summary.as_ref());
-                        store.save_detail_section(&scope, &function_name, &fetched.stored, tags, summary)
-                    })
-                    .await?;
-                    saved_any = true;
-                }
+                Ok(fetched) => fetched_sections.push(fetched),
                 Err(err) => {
                     refresh_errors.push(SectionError { section: name.to_string(), error: err.to_payload() });
                     first_error.get_or_insert(err);
                 }
             }
         }
-        if let (false, Some(err)) = (saved_any, first_error) {
+        if let (true, Some(err)) = (fetched_sections.is_empty(), first_error) {
             return Err(err);
         }
+        let (save_scope, save_name, cancel) = (scope.clone(), function_name.to_string(), cancel.clone());
+        run_blocking(store, move |store| {
+            // Checked where the sections are written: a cancelled refresh saves nothing.
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            for fetched in &fetched_sections {
+                let (tags, summary) = (fetched.tags.as_ref(), fetched.summary.as_ref());
+                store.save_detail_section(&save_scope, &save_name, &fetched.stored, tags, summary)?;
+            }
+            Ok(())
+        })
+        .await?;
         let loaded = Self::load_saved(store, scope, function_name).await?;
         let mut details =
             loaded.ok_or_else(|| Error::Internal("saved details vanished from the local store".into()))?;
@@ -313,6 +332,10 @@ mod tests {
         Scope { profile: "details-test".into(), region: "eu-west-1".into() }
     }
 
+    fn not_cancelled() -> CancellationToken {
+        CancellationToken::new()
+    }
+
     fn get_function() -> aws_smithy_mocks::Rule {
         mock!(aws_sdk_lambda::Client::get_function).then_output(|| {
             GetFunctionOutput::builder()
@@ -365,7 +388,10 @@ mod tests {
         });
         let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&get, &aliases, &versions, &mappings]);
 
-        let details = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "payments-api").await.unwrap();
+        let details =
+            FunctionDetails::refresh_with(&client, "test", &scope(), &store, "payments-api", &not_cancelled())
+                .await
+                .unwrap();
 
         let configuration = details.configuration.unwrap();
         assert_eq!(configuration.summary.memory_size, Some(512));
@@ -394,10 +420,30 @@ mod tests {
         let (aliases, versions) = (list_aliases(), list_versions());
         let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&missing, &aliases, &versions, &empty_mappings]);
 
-        let err = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "gone").await.unwrap_err();
+        let err = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "gone", &not_cancelled())
+            .await
+            .unwrap_err();
 
         assert_eq!(err.code(), ErrorCode::NotFound);
         assert!(err.to_string().contains("\"gone\""), "{err}");
         assert_eq!(FunctionDetails::load(&store, &scope(), "gone").unwrap(), None, "nothing saved");
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_refresh_saves_nothing() {
+        let store = Store::in_memory().unwrap();
+        let (get, aliases, versions) = (get_function(), list_aliases(), list_versions());
+        let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+            .then_output(|| ListEventSourceMappingsOutput::builder().build());
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&get, &aliases, &versions, &mappings]);
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+
+        let err = FunctionDetails::refresh_with(&client, "test", &scope(), &store, "payments-api", &cancel)
+            .await
+            .unwrap_err();
+
+        assert_eq!(err.code(), ErrorCode::Cancelled);
+        assert_eq!(FunctionDetails::load(&store, &scope(), "payments-api").unwrap(), None, "nothing saved");
     }
 }

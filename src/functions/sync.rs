@@ -68,8 +68,9 @@ pub async fn load_view(store: &Arc<Store>, scope: &Scope, limit: Option<u32>) ->
 }
 
 /// Refreshes the saved list of the connection's scope and returns it as the UI shows it.
-/// On success the new snapshot has replaced the old one; on failure or cancellation the
-/// old one is untouched and the sync is recorded with its outcome.
+/// On success the new snapshot has replaced the old one; on failure or cancellation (up
+/// to the moment the snapshot is written) the old one is untouched and the sync is
+/// recorded with its outcome.
 pub async fn refresh_function_list(
     connection: &AwsConnection,
     store: &Arc<Store>,
@@ -94,7 +95,15 @@ pub async fn refresh_function_list(
     .await;
     match fetched {
         Ok(pages) => {
+            let cancel = cancel.clone();
             run_blocking(store, move |store| {
+                // Checked where the snapshot is written: a refresh cancelled after its last
+                // page (the window switched, local data is being cleared) writes nothing.
+                if cancel.is_cancelled() {
+                    let (count, pages) = (pages.functions.len() as u32, pages.pages);
+                    store.end_sync_without_snapshot(sync_id, pages, count, &Error::Cancelled)?;
+                    return Err(Error::Cancelled);
+                }
                 let list = store.replace_function_list(&scope, sync_id, &pages.functions, pages.pages)?;
                 Ok(FunctionListView {
                     last_sync: store.last_sync(&scope)?,

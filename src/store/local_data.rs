@@ -4,12 +4,29 @@
 //! tables are found from the schema, so a capability that adds one (test events, log
 //! excerpts, metrics) is measured and cleared here without being listed.
 
+use std::sync::Arc;
+
 use rusqlite::params;
 use serde::Serialize;
 
-use super::{store_error, Store, StoreNotice};
+use super::{run_blocking, store_error, Store, StoreNotice};
 use crate::scope::Scope;
 use crate::Error;
+
+/// [`Store::local_data`] on the blocking pool (for async callers).
+pub async fn measure(store: &Arc<Store>) -> Result<LocalDataSummary, Error> {
+    run_blocking(store, |store| store.local_data()).await
+}
+
+/// [`Store::clear_local_data`] on the blocking pool, then what is left. Whatever could
+/// write into the cleared scopes must have stopped first (the shell stops its streams).
+pub async fn clear(store: &Arc<Store>, scope: Option<Scope>) -> Result<LocalDataSummary, Error> {
+    run_blocking(store, move |store| {
+        store.clear_local_data(scope.as_ref())?;
+        store.local_data()
+    })
+    .await
+}
 
 /// What Settings → Local data shows for the whole store.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -265,15 +265,18 @@ pub async fn run_blocking<T: Send + 'static>(
 ) -> Result<T, Error> {
     let store = store.clone();
     tokio::task::spawn_blocking(move || {
+        // Only for the duration of the call: the pool's threads also run other work.
         ON_BLOCKING_POOL.set(true);
-        call(&store)
+        let result = call(&store);
+        ON_BLOCKING_POOL.set(false);
+        result
     })
     .await
     .map_err(|e| Error::Internal(format!("local store task: {e}")))?
 }
 
 thread_local! {
-    /// Set on the blocking pool's threads by [`run_blocking`].
+    /// Set while [`run_blocking`] runs a store call on a blocking-pool thread.
     static ON_BLOCKING_POOL: Cell<bool> = const { Cell::new(false) };
 }
 

@@ -95,6 +95,8 @@ export async function launchApp(appEnv) {
       dataDir,
       /** The environment the app runs with (to start a second instance with it). */
       env,
+      /** Proportional set size of the app and its WebKit processes, in KiB. */
+      memoryKib: () => appMemoryKib(runMark),
       output: () => Buffer.concat(output).toString("utf8"),
       async stop() {
         await session.end();
@@ -209,6 +211,29 @@ async function stopProcessesMarked(mark) {
     const deadline = Date.now() + (signal === "SIGTERM" ? 3_000 : 10_000);
     while (Date.now() < deadline && marked().some((pid) => isRunning(pid))) await sleep(100);
   }
+}
+
+/** The processes of one app: the app itself and the WebKit processes it started. */
+const APP_PROCESS_NAMES = ["lambda-deck", "WebKitWebProces", "WebKitNetworkPr"]; // comm: 15 chars at most
+
+/**
+ * Pss of the app's processes, summed (shared pages counted once, split among sharers):
+ * what the app costs the machine. Read from /proc/<pid>/smaps_rollup.
+ */
+function appMemoryKib(mark) {
+  const needle = `LDECK_E2E_RUN=${mark}`;
+  let total = 0;
+  for (const name of readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (!APP_PROCESS_NAMES.includes(readFileSync(`/proc/${name}/comm`, "latin1").trim())) continue;
+      if (!readFileSync(`/proc/${name}/environ`, "latin1").split("\0").includes(needle)) continue;
+      const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${name}/smaps_rollup`, "latin1"));
+      total += Number(pss?.[1] ?? 0);
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return total;
 }
 
 /** Alive and not a zombie. */

@@ -13,10 +13,9 @@ import { FIRST_SCREEN_ROWS } from "./stores/functionList.svelte";
 // so its IPC round trip overlaps the building of the views.
 const first = { connection: api.activeConnection(), firstScreen: api.cachedFunctions(FIRST_SCREEN_ROWS) };
 
-// The appearance the page last showed, so the first paint has the right theme; the
-// backend's saved preference (which wins) arrives a moment later.
-const APPEARANCE_HINT = "lambda-deck.appearance";
-const hinted = localStorage.getItem(APPEARANCE_HINT);
+// The appearance saved when the app started, put on the page by the shell before any
+// script runs (windows.rs), so the first paint has the right theme.
+const hinted = (window as { __LDECK_APPEARANCE__?: string }).__LDECK_APPEARANCE__;
 const initialAppearance: Appearance = hinted === "light" || hinted === "dark" ? hinted : "system";
 
 /** Resolves once the current state has been painted (two animation frames later). */
@@ -27,9 +26,8 @@ function painted(): Promise<void> {
 const app = new AppStore(api, {
   page: { painted, mark: (name) => performance.mark(name) },
   colorScheme: matchMedia("(prefers-color-scheme: dark)"),
-  applyTheme: (theme, preference) => {
+  applyTheme: (theme) => {
     document.documentElement.dataset.theme = theme;
-    localStorage.setItem(APPEARANCE_HINT, preference);
   },
   initialAppearance,
   hash: {

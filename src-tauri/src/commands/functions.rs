@@ -2,6 +2,7 @@
 
 use lambda_deck::functions::sync::{self, FunctionListView, SyncEvent};
 use lambda_deck::functions::{check_function_name, console_url, FunctionDetails};
+use lambda_deck::Error;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -25,8 +26,7 @@ pub async fn cached_functions(
 }
 
 /// Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it, and
-/// so does closing or switching the window. A closed window drops the channel; a refresh
-/// that still completes is saved.
+/// so does closing or switching the window (a cancelled refresh writes nothing).
 #[tauri::command]
 #[specta::specta]
 pub async fn refresh_functions(
@@ -35,11 +35,15 @@ pub async fn refresh_functions(
     progress: Channel<SyncEvent>,
 ) -> CommandResult<FunctionListView> {
     let session = session_of(&state, &window)?;
-    let connection = session.connection().await.map_err(payload)?;
     let report = |event: SyncEvent| drop(progress.send(event));
+    // A stream from the start: connecting (maybe opening the keyring) is cancelled too.
     let refreshed = state
         .streams()
         .run(window.label(), StreamKind::FunctionListRefresh, |cancel| async move {
+            let connection = tokio::select! {
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                connection = session.connection() => connection?,
+            };
             sync::refresh_function_list(&connection, session.store(), &report, &cancel).await
         })
         .await;
@@ -67,7 +71,8 @@ pub async fn cached_function_details(
     FunctionDetails::load_saved(session.store(), &scope, &name).await.map_err(payload)
 }
 
-/// Fetches a function's details from AWS and saves them.
+/// Fetches a function's details from AWS and saves them. A newer request of the window
+/// replaces this one (only the selected function matters), and so does a switch.
 #[tauri::command]
 #[specta::specta]
 pub async fn refresh_function_details(
@@ -77,8 +82,17 @@ pub async fn refresh_function_details(
 ) -> CommandResult<FunctionDetails> {
     check_function_name(&name).map_err(payload)?;
     let session = session_of(&state, &window)?;
-    let connection = session.connection().await.map_err(payload)?;
-    FunctionDetails::refresh(&connection, session.store(), &name).await.map_err(payload)
+    let refreshed = state
+        .streams()
+        .run(window.label(), StreamKind::FunctionDetailsRefresh, |cancel| async move {
+            let connection = tokio::select! {
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+                connection = session.connection() => connection?,
+            };
+            FunctionDetails::refresh(&connection, session.store(), &name, &cancel).await
+        })
+        .await;
+    refreshed.map_err(payload)
 }
 
 /// Opens the function's page of the AWS web console in the default browser.

@@ -7,6 +7,7 @@ macro_rules! app_commands {
         $then! {
             session::active_connection,
             session::select_profile,
+            session::select_region,
             session::list_regions,
             functions::cached_functions,
             functions::refresh_functions,

@@ -5,7 +5,7 @@ use lambda_deck::profiles::{ProfileInput, ProfileSummary};
 use tauri::State;
 
 use super::{payload, CommandResult};
-use crate::state::AppState;
+use crate::state::{AppState, ProfileChange};
 
 /// The app's profiles and the AWS CLI's, without secrets.
 #[tauri::command]
@@ -23,7 +23,7 @@ pub async fn save_profile(
     profile: ProfileInput,
 ) -> CommandResult<ProfileSummary> {
     let saved = state.profiles().save(original_name.as_deref(), profile).await.map_err(payload)?;
-    state.profiles_changed(None);
+    state.profiles_changed(ProfileChange::Saved { from: original_name.as_deref(), to: &saved.name });
     Ok(saved)
 }
 
@@ -32,7 +32,7 @@ pub async fn save_profile(
 #[specta::specta]
 pub async fn remove_profile(state: State<'_, AppState>, name: String) -> CommandResult<()> {
     state.profiles().remove(&name).await.map_err(payload)?;
-    state.profiles_changed(Some(&name));
+    state.profiles_changed(ProfileChange::Removed(&name));
     Ok(())
 }
 

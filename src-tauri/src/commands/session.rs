@@ -30,6 +30,17 @@ pub async fn select_profile(
     state.select(window.label(), choice).await.map_err(payload)
 }
 
+/// Switches the window to another region, keeping its profile.
+#[tauri::command]
+#[specta::specta]
+pub async fn select_region(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    region: String,
+) -> CommandResult<ConnectionSummary> {
+    state.select_region(window.label(), region).await.map_err(payload)
+}
+
 /// The regions a profile may use, for the pickers.
 #[tauri::command]
 #[specta::specta]

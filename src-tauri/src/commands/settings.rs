@@ -1,8 +1,7 @@
 //! Settings that are not profiles: appearance, the palette's recent picks, local data.
 
 use lambda_deck::preferences::{Appearance, Preferences};
-use lambda_deck::store::local_data::LocalDataSummary;
-use lambda_deck::store::run_blocking;
+use lambda_deck::store::local_data::{self, LocalDataSummary};
 use lambda_deck::Scope;
 use tauri::State;
 
@@ -35,19 +34,15 @@ pub async fn record_palette_pick(state: State<'_, AppState>, id: String) -> Comm
 #[tauri::command]
 #[specta::specta]
 pub async fn local_data(state: State<'_, AppState>) -> CommandResult<LocalDataSummary> {
-    run_blocking(state.profiles().store(), |store| store.local_data()).await.map_err(payload)
+    local_data::measure(state.profiles().store()).await.map_err(payload)
 }
 
 /// Forgets what is saved for one profile and region (`scope`), or for all of them.
-/// Running list refreshes stop first, so none writes back what was just cleared.
+/// Every window's refreshes are stopped first and have ended before anything is
+/// deleted, so none writes back what was just cleared.
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_local_data(state: State<'_, AppState>, scope: Option<Scope>) -> CommandResult<LocalDataSummary> {
-    state.streams().cancel_everywhere(StreamKind::FunctionListRefresh);
-    run_blocking(state.profiles().store(), move |store| {
-        store.clear_local_data(scope.as_ref())?;
-        store.local_data()
-    })
-    .await
-    .map_err(payload)
+    state.streams().stop_everywhere(&[StreamKind::FunctionListRefresh, StreamKind::FunctionDetailsRefresh]).await;
+    local_data::clear(state.profiles().store(), scope).await.map_err(payload)
 }

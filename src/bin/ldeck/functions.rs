@@ -78,7 +78,7 @@ pub async fn run(command: FunctionsCommand, session: &Session) -> Result<(), Err
                 })?
             } else {
                 let connection = session.connection().await?;
-                match FunctionDetails::refresh(&connection, session.store(), &name).await {
+                match FunctionDetails::refresh(&connection, session.store(), &name, &CancellationToken::new()).await {
                     Ok(details) => details,
                     Err(err) => return Err(with_offline_hint(err, session).await),
                 }

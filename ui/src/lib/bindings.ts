@@ -13,6 +13,8 @@ export const commands = {
 	 *  saved list and refreshes it.
 	 */
 	selectProfile: (name: string, region: string | null) => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("select_profile", { name, region })),
+	/**  Switches the window to another region, keeping its profile. */
+	selectRegion: (region: string) => typedError<ConnectionSummary, ErrorPayload>(__TAURI_INVOKE("select_region", { region })),
 	/**  The regions a profile may use, for the pickers. */
 	listRegions: () => __TAURI_INVOKE<string[]>("list_regions"),
 	/**
@@ -22,15 +24,17 @@ export const commands = {
 	cachedFunctions: (limit: number | null) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("cached_functions", { limit })),
 	/**
 	 *  Refreshes the saved list from AWS, streaming progress; `cancel_refresh` stops it, and
-	 *  so does closing or switching the window. A closed window drops the channel; a refresh
-	 *  that still completes is saved.
+	 *  so does closing or switching the window (a cancelled refresh writes nothing).
 	 */
 	refreshFunctions: (progress: Channel<SyncEvent>) => typedError<FunctionListView, ErrorPayload>(__TAURI_INVOKE("refresh_functions", { progress })),
 	/**  Stops the window's running refresh; the saved list stays as it was. */
 	cancelRefresh: () => __TAURI_INVOKE<void>("cancel_refresh"),
 	/**  The saved details of a function (`None` if never fetched). No network call. */
 	cachedFunctionDetails: (name: string) => typedError<FunctionDetails | null, ErrorPayload>(__TAURI_INVOKE("cached_function_details", { name })),
-	/**  Fetches a function's details from AWS and saves them. */
+	/**
+	 *  Fetches a function's details from AWS and saves them. A newer request of the window
+	 *  replaces this one (only the selected function matters), and so does a switch.
+	 */
 	refreshFunctionDetails: (name: string) => typedError<FunctionDetails, ErrorPayload>(__TAURI_INVOKE("refresh_function_details", { name })),
 	/**  Opens the function's page of the AWS web console in the default browser. */
 	openInConsole: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("open_in_console", { name })),
@@ -52,7 +56,8 @@ export const commands = {
 	localData: () => typedError<LocalDataSummary, ErrorPayload>(__TAURI_INVOKE("local_data")),
 	/**
 	 *  Forgets what is saved for one profile and region (`scope`), or for all of them.
-	 *  Running list refreshes stop first, so none writes back what was just cleared.
+	 *  Every window's refreshes are stopped first and have ended before anything is
+	 *  deleted, so none writes back what was just cleared.
 	 */
 	clearLocalData: (scope: Scope | null) => typedError<LocalDataSummary, ErrorPayload>(__TAURI_INVOKE("clear_local_data", { scope })),
 	/**  The window's running streams, oldest first. */
@@ -115,7 +120,10 @@ export type ConfigurationSection = {
 
 /**  What the UI may know about the active connection: nothing secret. */
 export type ConnectionSummary = {
-	/**  The AWS CLI profile in use ("default" when none was named). */
+	/**
+	 *  The profile's name: a Lambda Deck or AWS CLI profile, or "default" when the
+	 *  credentials come from the environment and no profile was named.
+	 */
 	profile: string,
 	region: string,
 	/**  Set only when a custom endpoint replaces AWS's own. */
@@ -344,7 +352,9 @@ export type StreamInfo = {
 /**  What a stream does; a window runs at most one stream of an exclusive kind. */
 export type StreamKind = 
 /**  `refresh_functions`: one at a time per window, a new one replaces the old. */
-"function_list_refresh";
+"function_list_refresh" | 
+/**  `refresh_function_details`: only the selected function's details matter. */
+"function_details_refresh";
 
 /**  Progress of a running refresh, streamed to the UI as it happens. */
 export type SyncEvent = 

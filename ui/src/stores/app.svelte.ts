@@ -22,7 +22,7 @@ export type AppEnvironment = {
   page: PageHooks;
   colorScheme: ColorSchemeQuery;
   applyTheme: ThemeTarget;
-  /** The preference the page remembered for its first paint (the backend's wins). */
+  /** The preference saved when the app started (the page's first paint uses it). */
   initialAppearance: Appearance;
   hash: { get(): string; set(hash: string): void };
   /** Puts the keyboard focus in the search box. */
@@ -72,8 +72,8 @@ export class AppStore {
         regions: () => this.session.regions,
         actions: () => this.actions.available(),
         openFunction: (name, tab) => this.navigate({ function: name, tab }),
-        switchProfile: (name) => this.switchTo(name, null),
-        switchRegion: (region) => this.session.connection && this.switchTo(this.session.connection.profile, region),
+        switchProfile: (name) => this.switchProfile(name),
+        switchRegion: (region) => this.switchRegion(region),
       },
       api,
     );
@@ -82,10 +82,7 @@ export class AppStore {
 
   /** Start-up: the saved list first (nothing else is waited for), then a refresh. */
   async start(first: FirstAnswers) {
-    const connected = first.connection.then((answer) => {
-      this.session.adopt(answer);
-      this.#enterScope();
-    });
+    const connected = this.session.adopt(first.connection).then(() => this.#enterScope());
     const route = parseRoute(this.#env.hash.get());
     void Promise.all([this.session.loadProfiles(), this.session.loadRegions(), this.#loadPreferences()]);
     await this.list.showSaved(first.firstScreen);
@@ -99,8 +96,18 @@ export class AppStore {
     if (await this.list.refresh()) await this.pane.refresh();
   }
 
-  async switchTo(profile: string, region: string | null) {
-    if (!(await this.session.switchTo(profile, region))) return;
+  switchProfile(profile: string) {
+    return this.#afterSwitch(this.session.switchProfile(profile));
+  }
+
+  /** Another region for the window's profile (also the environment's unnamed one). */
+  switchRegion(region: string) {
+    return this.#afterSwitch(this.session.switchRegion(region));
+  }
+
+  /** A switch that went through empties the window, shows the new scope's saved list, refreshes it. */
+  async #afterSwitch(switching: Promise<boolean>) {
+    if (!(await switching)) return;
     this.list.reset();
     this.pane.select(null);
     this.#enterScope();
@@ -126,8 +133,12 @@ export class AppStore {
 
   openSettings(section: SettingsSection = "profiles") {
     this.palette.hide();
-    this.settingsSection = section;
     this.settingsOpen = true;
+    this.showSettingsSection(section);
+  }
+
+  showSettingsSection(section: SettingsSection) {
+    this.settingsSection = section;
     if (section === "local-data") void this.localData.load();
   }
 
@@ -154,7 +165,10 @@ export class AppStore {
     this.localData.cancel();
     if (!this.#profilesEdited) return;
     this.#profilesEdited = false;
+    const before = this.session.connection;
     await this.session.reloadConnection();
+    const after = this.session.connection;
+    if (before?.profile !== after?.profile || before?.region !== after?.region) this.navigate({ function: null });
     this.#enterScope();
     this.list.reset();
     await this.list.showSaved();

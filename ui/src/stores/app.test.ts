@@ -9,9 +9,8 @@ function fakeApi(overrides: Partial<Record<keyof Api, unknown>> = {}): Api {
   const connection = { profile: "work", region: "eu-west-1", endpoint_url: null };
   return {
     activeConnection: vi.fn(async () => ok(connection)),
-    selectProfile: vi.fn(async (profile: string, region: string | null) =>
-      ok({ profile, region: region ?? "eu-west-1", endpoint_url: null }),
-    ),
+    selectProfile: vi.fn(async (profile: string) => ok({ profile, region: "eu-west-1", endpoint_url: null })),
+    selectRegion: vi.fn(async (region: string) => ok({ profile: "work", region, endpoint_url: null })),
     listProfiles: vi.fn(async () => ok([])),
     listRegions: vi.fn(async () => ["eu-west-1", "us-east-1"]),
     cachedFunctions: vi.fn(async () => ok(listView(["a", "b"]))),
@@ -75,19 +74,22 @@ describe("the main window", () => {
     const { store, api, first } = app();
     await store.start(first);
     store.navigate({ function: "a", tab: "configuration" });
-    await store.switchTo("play", "us-east-1");
-    expect(api.selectProfile).toHaveBeenCalledWith("play", "us-east-1");
+    await store.switchRegion("us-east-1");
+    expect(api.selectRegion).toHaveBeenCalledWith("us-east-1");
     expect(store.pane.selected).toBeNull();
     expect(api.refreshFunctions).toHaveBeenCalledTimes(2);
     expect(store.session.connection?.region).toBe("us-east-1");
+    await store.switchProfile("play");
+    expect(api.selectProfile).toHaveBeenCalledWith("play", null);
+    expect(store.session.connection?.profile).toBe("play");
   });
 
   it("a refused switch leaves the window as it was", async () => {
-    const api = fakeApi({ selectProfile: vi.fn(async () => fail("invalid_input", "bad region")) });
+    const api = fakeApi({ selectRegion: vi.fn(async () => fail("invalid_input", "bad region")) });
     const { store, first } = app(api);
     await store.start(first);
     store.navigate({ function: "a" });
-    await store.switchTo("work", "eu-wset-1");
+    await store.switchRegion("eu-wset-1");
     expect(store.pane.selected).toBe("a");
     expect(store.list.functions).toHaveLength(3);
     expect(store.session.error?.message).toBe("bad region");

@@ -11,8 +11,8 @@ export type ColorSchemeQuery = {
   addEventListener(type: "change", listener: (event: { matches: boolean }) => void): void;
 };
 
-/** Puts a theme on the page (and remembers the preference for the next first paint). */
-export type ThemeTarget = (theme: ThemeName, preference: Appearance) => void;
+/** Puts a theme on the page. */
+export type ThemeTarget = (theme: ThemeName) => void;
 
 export class AppearanceStore {
   preference = $state<Appearance>("system");
@@ -24,6 +24,8 @@ export class AppearanceStore {
 
   #api: Pick<Api, "setAppearance">;
   #target: ThemeTarget;
+  // The user chose here: the saved preference arriving later must not undo it.
+  #chosen = false;
 
   constructor(api: Pick<Api, "setAppearance">, query: ColorSchemeQuery, target: ThemeTarget, preference: Appearance) {
     this.#api = api;
@@ -37,13 +39,15 @@ export class AppearanceStore {
     this.#apply();
   }
 
-  /** The preference as the backend keeps it (it wins over the page's own copy). */
+  /** The preference as the backend keeps it, unless the user has chosen meanwhile. */
   adopt(preference: Appearance) {
+    if (this.#chosen) return;
     this.preference = preference;
     this.#apply();
   }
 
   async set(preference: Appearance) {
+    this.#chosen = true;
     this.preference = preference;
     this.#apply();
     const saved = await this.#api.setAppearance(preference);
@@ -56,6 +60,6 @@ export class AppearanceStore {
   }
 
   #apply() {
-    this.#target(this.effective, this.preference);
+    this.#target(this.effective);
   }
 }

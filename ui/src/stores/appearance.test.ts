@@ -50,4 +50,11 @@ describe("appearance", () => {
     expect(applied[applied.length - 1]).toBe("dark");
     expect(store.error?.message).toBe("local store: disk full");
   });
+
+  it("keeps a choice made before the saved preference arrived", async () => {
+    const { store } = appearance(false);
+    await store.set("dark");
+    store.adopt("light");
+    expect(store.effective).toBe("dark");
+  });
 });

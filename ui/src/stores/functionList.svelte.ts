@@ -33,8 +33,12 @@ export class FunctionListStore {
   fetchedAt = $derived(this.view?.fetched_at ?? null);
   syncState = $derived(syncState(this.refreshing, this.error, this.fetchedAt));
 
-  // Bumped by every refresh and every switch: an answer for an older one is dropped.
-  #generation = 0;
+  // Bumped when the window leaves a scope: any answer for the old one is dropped.
+  #scope = 0;
+  // Bumped by every refresh: only the newest one's answer and progress count.
+  #refresh = 0;
+  // Bumped when a refresh's list is shown: the saved list still loading is older.
+  #refreshedViews = 0;
   #api: Pick<Api, "cachedFunctions" | "refreshFunctions" | "cancelRefresh">;
   #page: PageHooks;
 
@@ -45,7 +49,7 @@ export class FunctionListStore {
 
   /** The window left this scope: forget what is shown, drop answers still coming. */
   reset() {
-    this.#generation++;
+    this.#scope++;
     this.view = null;
     this.error = null;
     this.refreshing = false;
@@ -57,9 +61,10 @@ export class FunctionListStore {
    * given), painted, then the whole list.
    */
   async showSaved(firstScreen?: Promise<Answer<FunctionListView>>) {
-    const mine = this.#generation;
+    const scope = this.#scope;
+    const refreshed = this.#refreshedViews;
     const head = await (firstScreen ?? this.#api.cachedFunctions(FIRST_SCREEN_ROWS));
-    if (mine !== this.#generation) return;
+    if (scope !== this.#scope || refreshed !== this.#refreshedViews) return;
     if (head.status === "error") {
       this.error = head.error;
       return;
@@ -69,9 +74,12 @@ export class FunctionListStore {
     this.#page.mark("lambda-deck:list-on-screen");
     if (head.data.total > head.data.functions.length) {
       const all = await this.#api.cachedFunctions(null);
-      if (mine !== this.#generation) return;
-      if (all.status === "ok") this.view = all.data;
-      else this.error = all.error;
+      if (scope !== this.#scope) return;
+      // A refresh that landed meanwhile has shown a newer list than this saved one.
+      if (refreshed === this.#refreshedViews) {
+        if (all.status === "ok") this.view = all.data;
+        else this.error = all.error;
+      }
       await this.#page.painted();
     }
     this.#page.mark("lambda-deck:list-complete");
@@ -80,17 +88,19 @@ export class FunctionListStore {
   /** Refreshes from AWS; true when the list was synced. */
   async refresh(): Promise<boolean> {
     if (this.refreshing) return false;
-    const mine = ++this.#generation;
+    const [scope, mine] = [this.#scope, ++this.#refresh];
+    const current = () => scope === this.#scope && mine === this.#refresh;
     this.refreshing = true;
     this.progress = null;
     this.error = null;
     const refreshed = await this.#api.refreshFunctions((event) => {
-      if (mine === this.#generation) this.progress = event;
+      if (current()) this.progress = event;
     });
-    if (mine !== this.#generation) return false;
+    if (!current()) return false;
     this.refreshing = false;
     if (refreshed.status === "ok") {
       this.view = refreshed.data;
+      this.#refreshedViews++;
       return true;
     }
     // What is on screen stays: the status line says why it was not refreshed.

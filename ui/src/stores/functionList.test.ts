@@ -77,6 +77,34 @@ describe("the function list", () => {
     expect(list.refreshing).toBe(false);
   });
 
+  it("keeps loading the whole saved list when a refresh starts meanwhile, and fails", async () => {
+    const whole = deferred<ReturnType<typeof ok>>();
+    const { list } = store({
+      cachedFunctions: vi.fn((limit: number | null) => (limit ? Promise.resolve(ok(listView(["a"], 3))) : whole.promise)),
+      refreshFunctions: vi.fn(async () => fail("network")),
+    });
+    const showing = list.showSaved();
+    await settle();
+    expect(await list.refresh()).toBe(false); // offline
+    whole.resolve(ok(listView(["a", "b", "c"])));
+    await showing;
+    expect(list.functions).toHaveLength(3);
+  });
+
+  it("does not let the saved list, still loading, replace what a refresh brought", async () => {
+    const whole = deferred<ReturnType<typeof ok>>();
+    const { list } = store({
+      cachedFunctions: vi.fn((limit: number | null) => (limit ? Promise.resolve(ok(listView(["a"], 3))) : whole.promise)),
+      refreshFunctions: vi.fn(async () => ok(listView(["a", "b", "c", "fresh"]))),
+    });
+    const showing = list.showSaved();
+    await settle();
+    expect(await list.refresh()).toBe(true);
+    whole.resolve(ok(listView(["a", "b", "c"])));
+    await showing;
+    expect(list.functions.map((f) => f.function_name)).toContain("fresh");
+  });
+
   it("runs one refresh at a time", async () => {
     const late = deferred<ReturnType<typeof ok>>();
     const { list, api } = store({ refreshFunctions: vi.fn(() => late.promise) });

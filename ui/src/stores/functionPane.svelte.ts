@@ -1,12 +1,12 @@
 // The selected function: its saved details at once, fresh ones when the selection
-// settles; its tab, scroll position and revealed values, remembered per function so
-// that switching back and forth finds each as it was left.
+// settles; its tab, each tab's scroll position and the revealed values, remembered per
+// function so that switching back and forth finds each as it was left.
 import type { Api } from "../lib/api";
 import type { ErrorPayload, FunctionDetails } from "../lib/bindings";
 import { DEFAULT_TAB, type TabId } from "../lib/tabs";
 
 /** What a function's pane looked like when the user left it. */
-type PaneMemory = { tab: TabId; scrollTop: number; revealed: ReadonlySet<string> };
+type PaneMemory = { tab: TabId; scrollByTab: ReadonlyMap<TabId, number>; revealed: ReadonlySet<string> };
 
 /** Functions whose pane state is remembered (the most recently left ones). */
 const REMEMBERED_PANES = 200;
@@ -22,8 +22,8 @@ export class FunctionPaneStore {
   tab = $state<TabId>(DEFAULT_TAB);
   /** Environment variables whose values are shown. */
   revealed = $state.raw<ReadonlySet<string>>(new Set());
-  /** Where the pane was scrolled to (the view restores it after showing a function). */
-  scrollTop = 0;
+  /** Where each tab of the function was scrolled to (the view restores it). */
+  #scrollByTab = new Map<TabId, number>();
 
   #scope = "";
   #memory = new Map<string, PaneMemory>();
@@ -61,7 +61,7 @@ export class FunctionPaneStore {
     const memory = name === null ? undefined : this.#memory.get(this.#key(name));
     this.tab = tab ?? memory?.tab ?? DEFAULT_TAB;
     this.revealed = memory?.revealed ?? new Set();
-    this.scrollTop = memory?.scrollTop ?? 0;
+    this.#scrollByTab = new Map(memory?.scrollByTab);
     if (name === null) return;
     this.#api.cachedFunctionDetails(name).then((saved) => {
       // Fresh details win over saved ones that arrive late.
@@ -83,7 +83,8 @@ export class FunctionPaneStore {
     if (fresh.status === "ok") {
       this.details = fresh.data;
       this.error = null;
-    } else {
+    } else if (fresh.error.code !== "cancelled") {
+      // Cancelled: a newer request of the window replaced it; nothing to say.
       this.error = fresh.error;
     }
   }
@@ -99,8 +100,13 @@ export class FunctionPaneStore {
     this.revealed = next;
   }
 
+  /** Where the current tab is scrolled to. */
+  get scrollTop(): number {
+    return this.#scrollByTab.get(this.tab) ?? 0;
+  }
+
   rememberScroll(scrollTop: number) {
-    this.scrollTop = scrollTop;
+    this.#scrollByTab.set(this.tab, scrollTop);
   }
 
   async openInConsole() {
@@ -113,7 +119,7 @@ export class FunctionPaneStore {
     if (this.selected === null) return;
     const key = this.#key(this.selected);
     this.#memory.delete(key); // re-inserted last: the map's order is the recency
-    this.#memory.set(key, { tab: this.tab, scrollTop: this.scrollTop, revealed: this.revealed });
+    this.#memory.set(key, { tab: this.tab, scrollByTab: this.#scrollByTab, revealed: this.revealed });
     if (this.#memory.size > REMEMBERED_PANES) {
       const oldest = this.#memory.keys().next().value;
       if (oldest !== undefined) this.#memory.delete(oldest);

@@ -89,16 +89,20 @@ describe("the function pane", () => {
     expect(store.error).toBeNull();
   });
 
-  it("remembers each function's tab, scroll and revealed values", () => {
+  it("remembers each function's tab, each tab's scroll and the revealed values", () => {
     const { store } = pane();
     store.select("orders");
+    store.rememberScroll(90);
     store.setTab("configuration");
+    expect(store.scrollTop).toBe(0);
     store.rememberScroll(420);
     store.toggleReveal("TABLE");
     store.select("payments");
     expect([store.tab, store.scrollTop, store.revealed.size]).toEqual(["overview", 0, 0]);
     store.select("orders");
     expect([store.tab, store.scrollTop, [...store.revealed]]).toEqual(["configuration", 420, ["TABLE"]]);
+    store.setTab("overview");
+    expect(store.scrollTop).toBe(90);
     // A route naming the tab wins over the remembered one.
     store.select("payments", "configuration");
     expect(store.tab).toBe("configuration");
@@ -112,6 +116,14 @@ describe("the function pane", () => {
     store.setScope("work", "us-east-1");
     store.select("orders");
     expect(store.tab).toBe("overview");
+  });
+
+  it("says nothing of a refresh a newer one replaced", async () => {
+    const { store } = pane({ refreshFunctionDetails: vi.fn(async () => fail("cancelled")) });
+    store.select("orders");
+    await vi.advanceTimersByTimeAsync(REFRESH_DELAY_MS);
+    expect(store.error).toBeNull();
+    expect(store.refreshing).toBe(false);
   });
 
   it("says why the console could not be opened", async () => {

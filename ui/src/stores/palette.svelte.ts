@@ -49,6 +49,8 @@ export class PaletteStore {
 
   #sources: PaletteSources;
   #api: Pick<Api, "recordPalettePick">;
+  // Bumped by every pick: only the newest pick's saved list is taken.
+  #picks = 0;
   #index: { functions: readonly FunctionSummary[]; index: FuzzyIndex<FunctionSummary> } | null = null;
 
   constructor(sources: PaletteSources, api: Pick<Api, "recordPalettePick">) {
@@ -89,8 +91,9 @@ export class PaletteStore {
     if (!item) return;
     this.recent = [item.id, ...this.recent.filter((id) => id !== item.id)];
     this.hide();
+    const mine = ++this.#picks;
     void this.#api.recordPalettePick(item.id).then((saved) => {
-      if (saved.status === "ok") this.recent = saved.data.recent_picks;
+      if (saved.status === "ok" && mine === this.#picks) this.recent = saved.data.recent_picks;
     });
     item.run();
   }

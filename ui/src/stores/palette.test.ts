@@ -102,4 +102,18 @@ describe("the command palette", () => {
     expect(titles(store)[0]).toBe("team3-role5-00043");
     expect(store.results.length).toBeLessThanOrEqual(50);
   });
+
+  it("keeps the newest pick's recent list when saved answers come back out of order", async () => {
+    const answers: ((value: unknown) => void)[] = [];
+    const { store, api } = palette(["a-api", "b-api"]);
+    api.recordPalettePick.mockImplementation(() => new Promise((resolve) => answers.push(resolve)) as never);
+    store.setQuery("a-api");
+    store.pick();
+    store.setQuery("b-api");
+    store.pick();
+    answers[1]({ status: "ok", data: { appearance: "system", recent_picks: ["function:b-api", "function:a-api"] } });
+    answers[0]({ status: "ok", data: { appearance: "system", recent_picks: ["function:a-api"] } });
+    await settle();
+    expect(store.recent).toEqual(["function:b-api", "function:a-api"]);
+  });
 });

@@ -2,6 +2,8 @@
 import type { Answer, Api } from "../lib/api";
 import type { ConnectionSummary, ErrorPayload, ProfileSummary } from "../lib/bindings";
 
+type SessionApi = Pick<Api, "activeConnection" | "selectProfile" | "selectRegion" | "listProfiles" | "listRegions">;
+
 export class SessionStore {
   connection = $state<ConnectionSummary | null>(null);
   profiles = $state.raw<ProfileSummary[]>([]);
@@ -17,26 +19,30 @@ export class SessionStore {
   });
 
   #switches = 0;
-  #api: Pick<Api, "activeConnection" | "selectProfile" | "listProfiles" | "listRegions">;
+  #api: SessionApi;
 
-  constructor(api: Pick<Api, "activeConnection" | "selectProfile" | "listProfiles" | "listRegions">) {
+  constructor(api: SessionApi) {
     this.#api = api;
   }
 
-  /** Takes the window's connection as answered (at start-up, or asked again). */
-  adopt(answer: Answer<ConnectionSummary>) {
-    if (answer.status === "ok") {
-      this.connection = answer.data;
+  /**
+   * Takes the window's connection as it will be answered (asked at start-up, or again
+   * after Settings); an answer that arrives after the user switched is dropped.
+   */
+  async adopt(answer: Promise<Answer<ConnectionSummary>>) {
+    const mine = this.#switches;
+    const answered = await answer;
+    if (mine !== this.#switches) return;
+    if (answered.status === "ok") {
+      this.connection = answered.data;
       this.error = null;
     } else {
-      this.error = answer.error;
+      this.error = answered.error;
     }
   }
 
-  async reloadConnection() {
-    const mine = this.#switches;
-    const answer = await this.#api.activeConnection();
-    if (mine === this.#switches) this.adopt(answer);
+  reloadConnection() {
+    return this.adopt(this.#api.activeConnection());
   }
 
   async loadProfiles() {
@@ -48,13 +54,23 @@ export class SessionStore {
     this.regions = await this.#api.listRegions();
   }
 
+  /** Switches the window to a profile (on its own region); true when it did. */
+  switchProfile(profile: string): Promise<boolean> {
+    return this.#switch(() => this.#api.selectProfile(profile, null));
+  }
+
+  /** Switches the window to a region, keeping its profile; true when it did. */
+  switchRegion(region: string): Promise<boolean> {
+    return this.#switch(() => this.#api.selectRegion(region));
+  }
+
   /**
-   * Switches the window; true when it did. A failed switch leaves the window as it was
-   * and says why; when switches overlap, only the last one counts.
+   * A failed switch leaves the window as it was and says why; when switches overlap,
+   * only the last one counts.
    */
-  async switchTo(profile: string, region: string | null): Promise<boolean> {
+  async #switch(select: () => Promise<Answer<ConnectionSummary>>): Promise<boolean> {
     const mine = ++this.#switches;
-    const switched = await this.#api.selectProfile(profile, region);
+    const switched = await select();
     if (mine !== this.#switches) return false;
     if (switched.status === "error") {
       this.error = switched.error;

@@ -16,17 +16,17 @@ describe("the window's session", () => {
         ok([{ name: "work", source: "keyring", aws_cli_profile: null, region: "eu-west-1", endpoint_url: null, key_id_hint: "…MPLE", has_session_token: false, editable: true }]),
       ),
     } as never);
-    session.adopt(ok(connection("default")));
+    await session.adopt(Promise.resolve(ok(connection("default"))));
     await session.loadProfiles();
     expect(session.profileNames).toEqual(["default", "work"]);
   });
 
   it("keeps the window as it was when a switch fails", async () => {
     const session = new SessionStore({
-      selectProfile: vi.fn(async () => fail("invalid_input", '"eu-wset-1" is not an AWS region')),
+      selectRegion: vi.fn(async () => fail("invalid_input", '"eu-wset-1" is not an AWS region')),
     } as never);
-    session.adopt(ok(connection("work")));
-    expect(await session.switchTo("work", "eu-wset-1")).toBe(false);
+    await session.adopt(Promise.resolve(ok(connection("work"))));
+    expect(await session.switchRegion("eu-wset-1")).toBe(false);
     expect(session.connection).toEqual(connection("work"));
     expect(session.error?.code).toBe("invalid_input");
   });
@@ -36,12 +36,22 @@ describe("the window's session", () => {
     const second = deferred<ReturnType<typeof ok<ConnectionSummary>>>();
     const answers = [first.promise, second.promise];
     const session = new SessionStore({ selectProfile: vi.fn(() => answers.shift()) } as never);
-    const a = session.switchTo("a", null);
-    const b = session.switchTo("b", null);
+    const a = session.switchProfile("a");
+    const b = session.switchProfile("b");
     second.resolve(ok(connection("b")));
     expect(await b).toBe(true);
     first.resolve(ok(connection("a")));
     expect(await a).toBe(false);
     expect(session.connection?.profile).toBe("b");
+  });
+
+  it("drops the start-up connection when the user switched before it arrived", async () => {
+    const startup = deferred<ReturnType<typeof ok<ConnectionSummary>>>();
+    const session = new SessionStore({ selectProfile: vi.fn(async () => ok(connection("play"))) } as never);
+    const adopting = session.adopt(startup.promise);
+    await session.switchProfile("play");
+    startup.resolve(ok(connection("work")));
+    await adopting;
+    expect(session.connection?.profile).toBe("play");
   });
 });

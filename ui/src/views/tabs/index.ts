@@ -9,7 +9,7 @@ import Overview from "./Overview.svelte";
 
 export type TabProps = {
   app: AppStore;
-  /** The function's list row, or its saved configuration's, whichever is newer. */
+  /** The function's row from its saved configuration when there is one, else from the list. */
   summary: FunctionSummary;
 };
 
