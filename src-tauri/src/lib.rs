@@ -23,6 +23,8 @@ macro_rules! collect_app_commands {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(commands::app_commands!(collect_app_commands))
+        // Handed to each page by an initialization script, not by a command.
+        .typ::<windows::FirstPaint>()
         // Commands only send these types to the UI: one type each, not Serialize/Deserialize twins.
         .disable_serde_phases()
 }
@@ -45,11 +47,14 @@ pub fn run() {
         }
     }
     let state = AppState::open();
+    // A few milliseconds from the store before the window exists, instead of an IPC round
+    // trip after its page has loaded (BENCHMARKS.md (c)).
+    let first_paint = tauri::async_runtime::block_on(windows::FirstPaint::of_main_window(&state));
     tauri::Builder::default()
         // First among the plugins, so a second launch hands over before any window opens.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| windows::focus_main_window(app)))
         .plugin(windows::window_state_plugin())
-        .plugin(windows::appearance_hint_plugin(state.startup_appearance()))
+        .plugin(windows::first_paint_plugin(&first_paint))
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .on_window_event(windows::on_window_event)

@@ -1,6 +1,6 @@
 //! What the desktop shell keeps between commands: the profiles (and through them the
-//! store), one session per window, and the running streams. Each window shows its own profile and region: a tail window keeps its
-//! session while the main window switches.
+//! store), one session per window, and the running streams. Each window shows its own
+//! profile and region: a tail window keeps its session while the main window switches.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,11 +1,14 @@
-//! The app's windows: which is the main one, what their events do (a closed window stops
-//! what it started; size and position are kept), and bringing the app forward when it is
-//! launched a second time.
+//! The app's windows: which is the main one, what their pages get before their first
+//! paint, what their events do (a closed window stops what it started; size and position
+//! are kept), and bringing the app forward when it is launched a second time.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use lambda_deck::aws::ConnectionSummary;
+use lambda_deck::functions::sync::{self, FunctionListView};
 use lambda_deck::preferences::Appearance;
+use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
@@ -30,14 +33,52 @@ pub fn window_state_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     builder.build()
 }
 
-/// Tells every page, before its first paint, the appearance saved at start-up
-/// (`window.__LDECK_APPEARANCE__`), so a window opens in the right theme instead of
-/// flashing the OS's until the saved preference has been asked for.
-pub fn appearance_hint_plugin<R: Runtime>(appearance: Appearance) -> tauri::plugin::TauriPlugin<R> {
-    let value = serde_json::to_string(&appearance).unwrap_or_else(|_| "\"system\"".into());
-    tauri::plugin::Builder::new("appearance-hint")
+/// How many rows of the saved list the main window's first paint carries: a screen of
+/// them and the virtual list's margin (the UI asks for the rest itself).
+const FIRST_SCREEN_ROWS: u32 = 100;
+/// How long the window's creation may wait for its first paint's saved data.
+const FIRST_PAINT_BUDGET: Duration = Duration::from_millis(300);
+
+/// What a page can paint before it has asked anything: the appearance saved at start-up
+/// and, for the main window, its profile and region and the first screen of its saved
+/// list. Handed over in `window.__LDECK_FIRST_PAINT__` by an initialization script, so
+/// the first paint needs no IPC round trip; the page asks for anything missing.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct FirstPaint {
+    pub appearance: Appearance,
+    pub connection: Option<ConnectionSummary>,
+    pub first_screen: Option<FunctionListView>,
+}
+
+impl FirstPaint {
+    /// From the store alone (no network, no keyring), as the main window will open. Given
+    /// at most [`FIRST_PAINT_BUDGET`]: finding a region can mean asking EC2's metadata
+    /// service, and the window must not wait for that; the page then asks itself.
+    pub async fn of_main_window(state: &AppState) -> FirstPaint {
+        let appearance = state.startup_appearance();
+        let saved = async {
+            let session = state.session(MAIN_WINDOW).ok()?;
+            let connection = session.describe().await.ok()?;
+            let first_screen =
+                sync::load_view(session.store(), &connection.scope(), Some(FIRST_SCREEN_ROWS)).await.ok();
+            Some((connection, first_screen))
+        };
+        match tokio::time::timeout(FIRST_PAINT_BUDGET, saved).await {
+            Ok(Some((connection, first_screen))) => {
+                FirstPaint { appearance, connection: Some(connection), first_screen }
+            }
+            _ => FirstPaint { appearance, connection: None, first_screen: None },
+        }
+    }
+}
+
+/// The initialization script that hands `first_paint` to every page of the app.
+pub fn first_paint_plugin<R: Runtime>(first_paint: &FirstPaint) -> tauri::plugin::TauriPlugin<R> {
+    // JSON is a JavaScript literal; nothing in it is secret (plain list rows, names).
+    let value = serde_json::to_string(first_paint).unwrap_or_else(|_| "null".into());
+    tauri::plugin::Builder::new("first-paint")
         .js_init_script(format!(
-            "Object.defineProperty(window, \"__LDECK_APPEARANCE__\", {{ value: {value}, enumerable: false }});"
+            "Object.defineProperty(window, \"__LDECK_FIRST_PAINT__\", {{ value: {value}, enumerable: false }});"
         ))
         .build()
 }

@@ -1,22 +1,27 @@
-// Builds the main window: asks for the saved list first, puts the theme on the page,
-// then mounts the views over the app's stores and starts them.
+// Builds the main window: takes (or asks for) the saved list first, puts the theme on the
+// page, then mounts the views over the app's stores and starts them.
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
-import { api } from "./lib/api";
-import type { Appearance } from "./lib/bindings";
+import { api, ok } from "./lib/api";
+import type { Appearance, FirstPaint } from "./lib/bindings";
 import { AppStore } from "./stores/app.svelte";
 import { clock } from "./stores/clock.svelte";
 import { FIRST_SCREEN_ROWS } from "./stores/functionList.svelte";
 
-// Asked for before anything else: the saved list is the first thing the window shows,
-// so its IPC round trip overlaps the building of the views.
-const first = { connection: api.activeConnection(), firstScreen: api.cachedFunctions(FIRST_SCREEN_ROWS) };
+performance.mark("lambda-deck:script-start"); // read by the start-up benchmark
 
-// The appearance saved when the app started, put on the page by the shell before any
-// script runs (windows.rs), so the first paint has the right theme.
-const hinted = (window as { __LDECK_APPEARANCE__?: string }).__LDECK_APPEARANCE__;
-const initialAppearance: Appearance = hinted === "light" || hinted === "dark" ? hinted : "system";
+// What the shell put on the page before any script ran (windows.rs): the appearance, and
+// the main window's profile and first screen of its saved list, so the first paint needs
+// no IPC. After a reload the window may have switched since: ask again.
+const handed = (window as { __LDECK_FIRST_PAINT__?: FirstPaint }).__LDECK_FIRST_PAINT__;
+const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+const fresh = handed && navigation?.type !== "reload" ? handed : null;
+const first = {
+  connection: fresh?.connection ? Promise.resolve(ok(fresh.connection)) : api.activeConnection(),
+  firstScreen: fresh?.first_screen ? Promise.resolve(ok(fresh.first_screen)) : api.cachedFunctions(FIRST_SCREEN_ROWS),
+};
+const initialAppearance: Appearance = handed?.appearance ?? "system";
 
 /** Resolves once the current state has been painted (two animation frames later). */
 function painted(): Promise<void> {
@@ -43,8 +48,10 @@ const app = new AppStore(api, {
   },
 });
 
+if (fresh?.connection && fresh.first_screen) app.showHandedOver(fresh.connection, fresh.first_screen);
 const target = document.getElementById("app");
 if (!target) throw new Error("#app is missing from index.html");
 mount(App, { target, props: { app } });
+performance.mark("lambda-deck:mounted"); // read by the start-up benchmark
 clock.start();
 void app.start(first);

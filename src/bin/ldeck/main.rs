@@ -10,6 +10,7 @@ mod profile;
 mod render;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use lambda_deck::keystore::KeyStore;
@@ -47,11 +48,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Opened before the async runtime starts: SQLite blocks, and async code reaches the
+    // store only through `run_blocking`.
+    let store = match Store::open_default() {
+        Ok(store) => store,
+        Err(err) => return fail(&err),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => return fail(&Error::Internal(format!("cannot start the async runtime: {err}"))),
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, store)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err),
     }
@@ -64,9 +71,9 @@ fn fail(err: &Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+async fn run(cli: Cli, store: Arc<Store>) -> Result<(), Error> {
     let choice = SessionChoice { profile: cli.profile, region: cli.region, endpoint_url: cli.endpoint_url };
-    let profiles = Profiles::new(Store::open_default()?, KeyStore::system());
+    let profiles = Profiles::new(store, KeyStore::system());
     match cli.command {
         Command::Profile(command) => profile::run(command, &profiles, choice).await,
         Command::Functions(command) => {

@@ -18,3 +18,6 @@ export type Api = typeof api;
 
 /** A command's answer, as the bindings type it. */
 export type Answer<T> = { status: "ok"; data: T } | { status: "error"; error: import("./bindings").ErrorPayload };
+
+/** A value as a successful answer (what the shell handed over before any command). */
+export const ok = <T>(data: T): Answer<T> => ({ status: "ok", data });

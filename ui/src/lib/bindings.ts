@@ -185,6 +185,18 @@ export type FieldError = {
 };
 
 /**
+ *  What a page can paint before it has asked anything: the appearance saved at start-up
+ *  and, for the main window, its profile and region and the first screen of its saved
+ *  list. Handed over in `window.__LDECK_FIRST_PAINT__` by an initialization script, so
+ *  the first paint needs no IPC round trip; the page asks for anything missing.
+ */
+export type FirstPaint = {
+	appearance: Appearance,
+	connection: ConnectionSummary | null,
+	first_screen: FunctionListView | null,
+};
+
+/**
  *  Everything known about one function, each section with the time it was fetched.
  *  A section is `None` until it was fetched once.
  */

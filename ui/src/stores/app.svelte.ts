@@ -29,7 +29,7 @@ export type AppEnvironment = {
   focusSearch: () => void;
 };
 
-/** The answers asked for while the window was still being built (see main.ts). */
+/** The first answers: handed over by the shell, or asked for while the window was built (main.ts). */
 export type FirstAnswers = {
   connection: Promise<Answer<ConnectionSummary>>;
   firstScreen: Promise<Answer<FunctionListView>>;
@@ -80,12 +80,31 @@ export class AppStore {
     this.#registerActions();
   }
 
-  /** Start-up: the saved list first (nothing else is waited for), then a refresh. */
+  /**
+   * Takes what the shell handed over for the first paint, before the views are mounted:
+   * the first render then has the rows, with no second pass.
+   */
+  showHandedOver(connection: ConnectionSummary, firstScreen: FunctionListView) {
+    this.session.connection = connection;
+    this.#enterScope();
+    this.list.view = firstScreen;
+  }
+
+  /**
+   * Start-up: the saved list first (nothing else is asked for before its first screen is
+   * on screen: the pickers' lists and the preferences follow), then a refresh.
+   */
   async start(first: FirstAnswers) {
     const connected = this.session.adopt(first.connection).then(() => this.#enterScope());
     const route = parseRoute(this.#env.hash.get());
-    void Promise.all([this.session.loadProfiles(), this.session.loadRegions(), this.#loadPreferences()]);
-    await this.list.showSaved(first.firstScreen);
+    const askTheRest = () =>
+      void Promise.all([this.session.loadProfiles(), this.session.loadRegions(), this.#loadPreferences()]);
+    let asked = false;
+    await this.list.showSaved(first.firstScreen, () => {
+      asked = true;
+      askTheRest();
+    });
+    if (!asked) askTheRest(); // no first screen (the store could not be read): ask anyway
     await connected;
     if (route.function !== null) this.navigate(route);
     await this.refresh();

@@ -62,6 +62,14 @@ describe("the main window", () => {
     expect(store.palette.recent).toEqual(["action:refresh"]);
   });
 
+  it("shows what the shell handed over before it has asked anything", async () => {
+    const { store } = app();
+    store.showHandedOver({ profile: "work", region: "eu-west-1", endpoint_url: null }, listView(["a", "b"], 3));
+    expect(store.list.functions.map((f) => f.function_name)).toEqual(["a", "b"]);
+    expect(store.session.connection?.profile).toBe("work");
+    expect(store.list.syncState).toBe("synced");
+  });
+
   it("opens the function and tab the address names", async () => {
     const { store, first, address } = app(fakeApi(), "#/functions/b/configuration");
     await store.start(first);

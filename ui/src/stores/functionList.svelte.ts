@@ -58,13 +58,15 @@ export class FunctionListStore {
 
   /**
    * The saved list, no network: the first screen (already asked for at start-up, when
-   * given), painted, then the whole list.
+   * given), painted, then the whole list. `onFirstScreen` runs once the first screen is
+   * on screen (what can wait for it, waits for it).
    */
-  async showSaved(firstScreen?: Promise<Answer<FunctionListView>>) {
+  async showSaved(firstScreen?: Promise<Answer<FunctionListView>>, onFirstScreen?: () => void) {
     const scope = this.#scope;
     const refreshed = this.#refreshedViews;
     const head = await (firstScreen ?? this.#api.cachedFunctions(FIRST_SCREEN_ROWS));
     if (scope !== this.#scope || refreshed !== this.#refreshedViews) return;
+    this.#page.mark("lambda-deck:first-screen-answered");
     if (head.status === "error") {
       this.error = head.error;
       return;
@@ -72,6 +74,7 @@ export class FunctionListStore {
     this.view = head.data;
     await this.#page.painted();
     this.#page.mark("lambda-deck:list-on-screen");
+    onFirstScreen?.();
     if (head.data.total > head.data.functions.length) {
       const all = await this.#api.cachedFunctions(null);
       if (scope !== this.#scope) return;

@@ -19,13 +19,17 @@ function store(overrides: Record<string, unknown> = {}) {
 describe("the function list", () => {
   it("shows the first screen, then the whole saved list, with the benchmark's marks", async () => {
     const { list, api, hooks } = store();
-    await list.showSaved();
+    const shownAt: number[] = [];
+    await list.showSaved(undefined, () => shownAt.push(api.cachedFunctions.mock.calls.length));
     expect(api.cachedFunctions.mock.calls).toEqual([[FIRST_SCREEN_ROWS], [null]]);
     expect(list.functions.map((f) => f.function_name)).toEqual(["a", "b", "c"]);
     expect(hooks.mark.mock.calls.map(([name]) => name)).toEqual([
+      "lambda-deck:first-screen-answered",
       "lambda-deck:list-on-screen",
       "lambda-deck:list-complete",
     ]);
+    // Told once the first screen is on screen, before the rest is asked for.
+    expect(shownAt).toEqual([1]);
   });
 
   it("filters and sorts what it shows", async () => {
