@@ -17,6 +17,9 @@ APT_PACKAGES=(
   librsvg2-dev libxdo-dev
   # running it headless and driving it in the e2e suite
   xvfb webkit2gtk-driver dbus-x11 imagemagick xdotool x11-utils
+  # the e2e harness asks the session bus (dbus-send) whether an app still holds its name;
+  # xev (x11-utils) is the other window that takes the focus in desktop.test.mjs
+  dbus-bin
   # "Open in AWS console" hands the address to xdg-open (the e2e suite catches it via $BROWSER)
   xdg-utils
   # a real Secret Service for the keyring integration tests

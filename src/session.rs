@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
 
 use crate::aws::{validate_endpoint_url, AwsConnection, ConnectionSummary, ProfileSelection};
 use crate::profiles::{check_region, Profiles};
@@ -94,6 +95,16 @@ impl Session {
     /// and reused afterwards. A failure is not kept: the next call tries again.
     pub async fn connection(&self) -> Result<AwsConnection, Error> {
         self.connection.get_or_try_init(|| self.connect()).await.cloned()
+    }
+
+    /// [`connection`](Self::connection), given up when `cancel` fires first (connecting
+    /// may wait on the keyring's unlock prompt).
+    pub async fn connection_unless_cancelled(&self, cancel: &CancellationToken) -> Result<AwsConnection, Error> {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+            connection = self.connection() => connection,
+        }
     }
 
     async fn connect(&self) -> Result<AwsConnection, Error> {
@@ -198,6 +209,16 @@ mod tests {
         let second = session.connection().await.unwrap();
         assert_eq!(first.summary(), second.summary());
         assert_eq!(session.describe().await.unwrap().region, "eu-west-1");
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_caller_stops_waiting_for_the_connection() {
+        let profiles = with_keyring_profile("work", "eu-west-1").await;
+        let session = Session::new(profiles, choice(Some("work"), None, None)).unwrap();
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        assert_eq!(session.connection_unless_cancelled(&cancel).await.unwrap_err().code(), ErrorCode::Cancelled);
+        assert!(session.connection_unless_cancelled(&CancellationToken::new()).await.is_ok());
     }
 
     #[tokio::test]

@@ -2,7 +2,6 @@
 
 use lambda_deck::functions::sync::{self, FunctionListView, SyncEvent};
 use lambda_deck::functions::{check_function_name, console_url, FunctionDetails};
-use lambda_deck::Error;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -40,10 +39,7 @@ pub async fn refresh_functions(
     let refreshed = state
         .streams()
         .run(window.label(), StreamKind::FunctionListRefresh, |cancel| async move {
-            let connection = tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                connection = session.connection() => connection?,
-            };
+            let connection = session.connection_unless_cancelled(&cancel).await?;
             sync::refresh_function_list(&connection, session.store(), &report, &cancel).await
         })
         .await;
@@ -85,10 +81,7 @@ pub async fn refresh_function_details(
     let refreshed = state
         .streams()
         .run(window.label(), StreamKind::FunctionDetailsRefresh, |cancel| async move {
-            let connection = tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                connection = session.connection() => connection?,
-            };
+            let connection = session.connection_unless_cancelled(&cancel).await?;
             FunctionDetails::refresh(&connection, session.store(), &name, &cancel).await
         })
         .await;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FunctionSummary } from "./bindings";
 import {
+  dash,
   describeRouting,
   errorTitle,
   filterFunctions,
@@ -152,5 +153,11 @@ describe("errorTitle", () => {
     expect(errorTitle("network")).toBe("AWS is unreachable");
     expect(errorTitle("credentials")).toBe("Credentials problem");
     expect(errorTitle("throttled")).toBe("Throttled by AWS");
+  });
+});
+
+describe("dash", () => {
+  it("shows a missing value as a dash, and zero as zero", () => {
+    expect([dash(null), dash(undefined), dash(0), dash("x")]).toEqual(["—", "—", 0, "x"]);
   });
 });

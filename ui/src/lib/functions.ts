@@ -132,6 +132,11 @@ export function sortFunctions(functions: FunctionSummary[], sort: Sort): Functio
   return keyed.map((entry) => entry.fn);
 }
 
+/** A value as shown, or "—" when there is none. */
+export function dash(value: string | number | null | undefined): string | number {
+  return value === null || value === undefined ? "—" : value;
+}
+
 export function formatMemory(mb: number | null): string {
   if (mb === null) return "—";
   return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GB` : `${mb} MB`;

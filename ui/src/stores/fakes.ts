@@ -3,7 +3,7 @@
 import type { Answer } from "../lib/api";
 import type { ErrorPayload, FunctionListView, FunctionSummary } from "../lib/bindings";
 
-export const ok = <T>(data: T): Answer<T> => ({ status: "ok", data });
+export { ok } from "../lib/api";
 export const fail = (code: ErrorPayload["code"], message: string = code): Answer<never> => ({
   status: "error",
   error: { code, message, fields: [] },
