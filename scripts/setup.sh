@@ -10,6 +10,8 @@ MINISTACK_VERSION="1.5.33"      # pinned: local-aws.md describes this version
 CBOR2_VERSION="5.6.5"           # aws-sdk-cloudwatch speaks RPCv2 CBOR
 TAURI_DRIVER_VERSION="2.1.0"
 VENV_DIR=".tools/ministack-venv"
+AWSCLI_VERSION="1.46.3"         # the peer of `ldeck invoke` in BENCHMARKS.md (make bench only)
+AWSCLI_VENV_DIR=".tools/awscli-venv"
 
 APT_PACKAGES=(
   # building the desktop shell (Tauri 2 on Linux)
@@ -81,6 +83,18 @@ install_local_aws() {
   "$VENV_DIR/bin/pip" install -q --disable-pip-version-check "ministack==$MINISTACK_VERSION" "cbor2==$CBOR2_VERSION"
 }
 
+# Peer tools the benchmarks compare against, in their own venv (never the user's PATH).
+install_peer_tools() {
+  local installed
+  installed=$("$AWSCLI_VENV_DIR/bin/python" -c 'import importlib.metadata as m; print(m.version("awscli"))' 2>/dev/null || true)
+  if [ -x "$AWSCLI_VENV_DIR/bin/aws" ] && [ "$installed" = "$AWSCLI_VERSION" ]; then
+    log "awscli $AWSCLI_VERSION present"; return
+  fi
+  log "creating $AWSCLI_VENV_DIR with awscli $AWSCLI_VERSION"
+  python3 -m venv "$AWSCLI_VENV_DIR"
+  "$AWSCLI_VENV_DIR/bin/pip" install -q --disable-pip-version-check "awscli==$AWSCLI_VERSION"
+}
+
 install_tauri_driver() {
   if command -v tauri-driver >/dev/null || [ -x "$HOME/.cargo/bin/tauri-driver" ]; then
     log "tauri-driver present"; return
@@ -94,3 +108,7 @@ install_ui_packages
 install_local_aws
 install_tauri_driver
 log "done"
+# `scripts/setup.sh bench` (make bench) also installs the peer tools.
+if [ "${1:-}" = "bench" ]; then
+  install_peer_tools
+fi

@@ -12,8 +12,11 @@
 
 pub mod aws;
 pub mod error;
+pub mod events;
 pub mod functions;
+pub mod invoke;
 pub mod keystore;
+pub mod logs;
 pub mod pacing;
 pub mod preferences;
 pub mod profiles;

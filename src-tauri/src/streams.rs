@@ -1,5 +1,6 @@
 //! The one place long-running, Channel-backed work of a window is started, listed and
-//! cancelled: list refreshes now; log tails, streamed invocations and update waits later.
+//! cancelled: list and details refreshes, invocations and their figures; log tails and
+//! update waits later.
 //! Each stream belongs to the window that started it, so closing (or switching) that
 //! window cancels everything it started and nothing of the others.
 
@@ -20,12 +21,27 @@ pub enum StreamKind {
     FunctionListRefresh,
     /// `refresh_function_details`: only the selected function's details matter.
     FunctionDetailsRefresh,
+    /// `invoke_function`: a call in flight (its streamed chunks too); `cancel_invocation`
+    /// stops waiting for it (the function itself runs on in AWS).
+    Invocation,
+    /// `invocation_figures`: reading an invocation's REPORT from its log group.
+    InvocationFigures,
 }
 
 impl StreamKind {
+    /// The kinds that write saved data: stopped before local data is cleared.
+    pub const WRITING_TO_THE_STORE: &'static [StreamKind] = &[
+        StreamKind::FunctionListRefresh,
+        StreamKind::FunctionDetailsRefresh,
+        StreamKind::Invocation,
+        StreamKind::InvocationFigures,
+    ];
+
     fn exclusive(self) -> bool {
         match self {
             StreamKind::FunctionListRefresh | StreamKind::FunctionDetailsRefresh => true,
+            // Several invocations may run at once (different functions, or a re-run).
+            StreamKind::Invocation | StreamKind::InvocationFigures => false,
         }
     }
 }

@@ -178,6 +178,11 @@ impl AwsConnection {
         aws_sdk_lambda::Client::new(&self.sdk_config)
     }
 
+    /// EventBridge Schemas: where the console keeps shareable test events.
+    pub fn schemas(&self) -> aws_sdk_schemas::Client {
+        aws_sdk_schemas::Client::new(&self.sdk_config)
+    }
+
     pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
         let mut config = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk_config);
         if let Some(endpoint) = self.sdk_config.endpoint_url() {

@@ -133,6 +133,18 @@ impl Store {
     }
 
     /// How many functions the saved list of a scope holds.
+    /// The ARN of a function in the saved list, if it is there.
+    pub fn function_arn(&self, scope: &Scope, function_name: &str) -> Result<Option<String>, Error> {
+        self.connection()
+            .query_row(
+                "SELECT function_arn FROM functions WHERE profile = ?1 AND region = ?2 AND function_name = ?3",
+                params![scope.profile, scope.region, function_name],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| store_error(&e))
+    }
+
     pub fn count_functions(&self, scope: &Scope) -> Result<u32, Error> {
         self.connection()
             .query_row(

@@ -2,7 +2,9 @@
 //!
 //! Saved data is whatever lives in a table with `profile` and `region` columns: the
 //! tables are found from the schema, so a capability that adds one (test events, log
-//! excerpts, metrics) is measured and cleared here without being listed.
+//! excerpts, metrics) is measured and cleared here without being listed. The exception
+//! is what the user made rather than what the app learned: saved test events and their
+//! drafts are neither counted nor cleared here (they are deleted one by one).
 
 use std::sync::Arc;
 
@@ -136,6 +138,9 @@ impl Store {
     }
 }
 
+/// Tables of the user's own work, never cleared with the saved data.
+const USER_AUTHORED_TABLES: &[&str] = &["saved_events", "event_drafts"];
+
 /// The tables holding per-scope data (those with `profile` and `region` columns; the
 /// profiles table itself has no `profile` column), each with its column names.
 fn scoped_tables(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
@@ -143,7 +148,7 @@ fn scoped_tables(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<(Str
     let mut statement =
         connection.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
     let names: Vec<String> = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
-    for name in names {
+    for name in names.into_iter().filter(|name| !USER_AUTHORED_TABLES.contains(&name.as_str())) {
         let mut columns_of = connection.prepare("SELECT name FROM pragma_table_info(?1)")?;
         let columns: Vec<String> = columns_of.query_map([&name], |row| row.get(0))?.collect::<Result<_, _>>()?;
         if columns.iter().any(|c| c == "profile") && columns.iter().any(|c| c == "region") {

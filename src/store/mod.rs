@@ -18,7 +18,9 @@ use serde::Serialize;
 
 use crate::{timestamps, Error};
 
+pub mod events;
 pub mod functions;
+pub mod invocations;
 pub mod local_data;
 pub mod profiles;
 
@@ -92,6 +94,39 @@ const MIGRATIONS: &[&str] = &[
         error_message TEXT
     );
     CREATE INDEX sync_runs_by_scope ON sync_runs (profile, region, id);",
+    // 3: saved test events and their unsaved drafts (the user's own, see events.rs), and
+    // the history of invocations with everything they returned (invocations.rs).
+    "CREATE TABLE saved_events (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        invocation_kind TEXT NOT NULL,
+        qualifier TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (profile, region, function_name, name)
+    ) WITHOUT ROWID;
+    CREATE TABLE event_drafts (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        event_name TEXT NOT NULL, -- '' for a new event not yet named
+        payload TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (profile, region, function_name, event_name)
+    ) WITHOUT ROWID;
+    CREATE TABLE invocations (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX invocations_by_function ON invocations (profile, region, function_name, id);",
 ];
 
 /// The store. Clone the `Arc` to share it; every access takes the one connection.

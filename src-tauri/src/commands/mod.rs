@@ -1,7 +1,9 @@
 //! Tauri commands, one file per capability: parse, call the core, map the error. Nothing
 //! else belongs here. Every command is named once, in `list.rs`.
 
+pub mod events;
 pub mod functions;
+pub mod invoke;
 pub mod profiles;
 pub mod session;
 pub mod settings;

@@ -43,6 +43,6 @@ pub async fn local_data(state: State<'_, AppState>) -> CommandResult<LocalDataSu
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_local_data(state: State<'_, AppState>, scope: Option<Scope>) -> CommandResult<LocalDataSummary> {
-    state.streams().stop_everywhere(&[StreamKind::FunctionListRefresh, StreamKind::FunctionDetailsRefresh]).await;
+    state.streams().stop_everywhere(StreamKind::WRITING_TO_THE_STORE).await;
     local_data::clear(state.profiles().store(), scope).await.map_err(payload)
 }

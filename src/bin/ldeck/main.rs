@@ -2,10 +2,12 @@
 //! `--profile`, `--region`, `--endpoint-url`, the AWS_* environment variables and the
 //! default credential chain. Errors print one line on stderr and exit non-zero.
 //!
-//! One file per command group (`functions.rs`, `profile.rs`); what they print is in
+//! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`); what they print is in
 //! `render.rs`. The profile and region are picked by the core's `Session`, as in the app.
 
+mod events;
 mod functions;
+mod invoke;
 mod profile;
 mod render;
 
@@ -44,6 +46,11 @@ enum Command {
     /// Lambda Deck profiles (keys in the OS keyring) and the AWS CLI's profiles.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Saved test events of a function (shared with the app's Test tab).
+    #[command(subcommand)]
+    Events(events::EventsCommand),
+    /// Invoke a function with a saved event or a payload; exits 0 only when it succeeded.
+    Invoke(invoke::InvokeArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,7 +66,7 @@ fn main() -> ExitCode {
         Err(err) => return fail(&Error::Internal(format!("cannot start the async runtime: {err}"))),
     };
     match runtime.block_on(run(cli, store)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => status,
         Err(err) => fail(&err),
     }
 }
@@ -71,20 +78,22 @@ fn fail(err: &Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn run(cli: Cli, store: Arc<Store>) -> Result<(), Error> {
+async fn run(cli: Cli, store: Arc<Store>) -> Result<ExitCode, Error> {
     let choice = SessionChoice { profile: cli.profile, region: cli.region, endpoint_url: cli.endpoint_url };
     let profiles = Profiles::new(store, KeyStore::system());
+    let session = |profiles, choice| Session::new(profiles, choice).map_err(with_option_names);
     match cli.command {
-        Command::Profile(command) => profile::run(command, &profiles, choice).await,
+        Command::Profile(command) => profile::run(command, &profiles, choice).await.map(|()| ExitCode::SUCCESS),
         Command::Functions(command) => {
-            let session = Session::new(profiles, choice).map_err(with_option_names)?;
-            functions::run(command, &session).await
+            functions::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS)
         }
+        Command::Events(command) => events::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
+        Command::Invoke(args) => invoke::run(args, &session(profiles, choice)?).await,
     }
 }
 
 /// Field errors name the option to fix: `--region: "xx" is not an AWS region`.
-fn with_option_names(err: Error) -> Error {
+pub(crate) fn with_option_names(err: Error) -> Error {
     match err {
         Error::InvalidFields(fields) => {
             let lines: Vec<String> = fields
@@ -93,6 +102,7 @@ fn with_option_names(err: Error) -> Error {
                     let message = f.message.trim_end_matches('.');
                     match f.field.as_str() {
                         "name" => format!("NAME: {message}"),
+                        "payload" => format!("payload: {message}"),
                         "secret_access_key" => format!("secret access key (stdin): {message}"),
                         field => format!("--{}: {message}", field.replace('_', "-")),
                     }

@@ -168,3 +168,76 @@ pub fn function_details(details: &FunctionDetails) -> String {
     }
     out
 }
+
+/// NAME, TYPE, QUALIFIER, UPDATED: a function's saved events.
+pub fn event_table(events: &[lambda_deck::events::SavedEvent]) -> String {
+    if events.is_empty() {
+        return "No saved events.\n".to_string();
+    }
+    let width = events.iter().map(|e| e.name.chars().count()).max().unwrap_or(4).max(4);
+    let mut out = format!("{:<width$}  {:<8}  {:<10}  UPDATED\n", "NAME", "TYPE", "QUALIFIER");
+    for event in events {
+        out.push_str(&format!(
+            "{:<width$}  {:<8}  {:<10}  {}\n",
+            event.name,
+            event.invocation_kind.as_str(),
+            event.qualifier.as_deref().unwrap_or("$LATEST"),
+            event.updated_at
+        ));
+    }
+    out
+}
+
+/// What `ldeck invoke` writes on stderr: the log tail (or the request's full log), the
+/// function's error, then one line with the outcome, the figures and the cost.
+pub fn invocation_summary(record: &lambda_deck::invoke::InvocationRecord) -> String {
+    use lambda_deck::invoke::InvocationOutcome;
+    let mut out = String::new();
+    let lines = record.full_log.as_ref().filter(|lines| !lines.is_empty()).unwrap_or(&record.log_tail);
+    for line in lines {
+        out.push_str(&line.message);
+        out.push('\n');
+    }
+    if let Some(error) = &record.function_error {
+        out.push_str(&format!(
+            "ldeck: function error ({}): {}: {}\n",
+            error.kind,
+            error.error_type.as_deref().unwrap_or("error"),
+            error.error_message.as_deref().unwrap_or("")
+        ));
+        for frame in &error.stack_trace {
+            out.push_str(&format!("    {}\n", frame.trim_end()));
+        }
+    }
+    for note in &record.notes {
+        out.push_str(&format!("ldeck: note: {note}\n"));
+    }
+    let outcome = match record.outcome {
+        InvocationOutcome::Succeeded => "succeeded".to_string(),
+        InvocationOutcome::FunctionError => "failed".to_string(),
+        InvocationOutcome::Queued => "queued (Event, 202)".to_string(),
+        InvocationOutcome::DryRunPassed => "dry run passed (204)".to_string(),
+        InvocationOutcome::CallFailed => {
+            let message = record.failure.as_ref().map(|f| f.message.as_str()).unwrap_or("the call failed");
+            return format!("{out}ldeck: error: {message}\n");
+        }
+    };
+    let mut parts = vec![format!("ldeck: {} {outcome}", record.function_name)];
+    if let Some(version) = &record.executed_version {
+        parts.push(format!("version {version}"));
+    }
+    if let Some(report) = &record.report {
+        let mut figures = format!(
+            "{:.2} ms (billed {} ms), {} of {} MB",
+            report.duration_ms, report.billed_duration_ms, report.max_memory_used_mb, report.memory_size_mb
+        );
+        if let Some(init) = report.init_duration_ms {
+            figures.push_str(&format!(", cold start: init {init:.2} ms"));
+        }
+        parts.push(figures);
+    }
+    if let Some(cost) = &record.cost {
+        parts.push(format!("≈ ${:.10} (estimate, {} prices of {})", cost.total_usd, cost.priced_as_region, cost.as_of));
+    }
+    format!("{out}{}\n", parts.join(" · "))
+}

@@ -38,6 +38,47 @@ export const commands = {
 	refreshFunctionDetails: (name: string) => typedError<FunctionDetails, ErrorPayload>(__TAURI_INVOKE("refresh_function_details", { name })),
 	/**  Opens the function's page of the AWS web console in the default browser. */
 	openInConsole: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("open_in_console", { name })),
+	/**  The saved events of a function and their drafts. No network call. */
+	listEvents: (function: string) => typedError<EventsView, ErrorPayload>(__TAURI_INVOKE("list_events", { function })),
+	createEvent: (function: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("create_event", { function, name, content })),
+	updateEvent: (function: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("update_event", { function, name, content })),
+	renameEvent: (function: string, name: string, newName: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("rename_event", { function, name, newName })),
+	duplicateEvent: (function: string, name: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("duplicate_event", { function, name })),
+	deleteEvent: (function: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_event", { function, name })),
+	/**  Keeps what the user typed (`event` `None`: a new, unnamed event). */
+	saveEventDraft: (function: string, event: string | null, text: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("save_event_draft", { function, event, text })),
+	discardEventDraft: (function: string, event: string | null) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_event_draft", { function, event })),
+	/**  The payload's size against its type's limit and its first problem, for the editor. */
+	checkEventPayload: (text: string, kind: InvocationKind) => __TAURI_INVOKE<PayloadCheck>("check_event_payload", { text, kind }),
+	eventTemplates: () => __TAURI_INVOKE<TemplateInfo[]>("event_templates"),
+	/**  A template filled with the function's region and account and the current time. */
+	renderEventTemplate: (function: string, template: string) => typedError<string, ErrorPayload>(__TAURI_INVOKE("render_event_template", { function, template })),
+	/**  Writes events as plain JSON files `<dir>/<name>.json`; returns the paths written. */
+	exportEvents: (function: string, names: string[], dir: string) => typedError<string[], ErrorPayload>(__TAURI_INVOKE("export_events", { function, names, dir })),
+	/**  The console's shareable events of the function (EventBridge Schemas). */
+	listSharedEvents: (function: string) => typedError<SharedEvent[], ErrorPayload>(__TAURI_INVOKE("list_shared_events", { function })),
+	/**  Shares an event with the console, the SAM CLI and the toolkits. */
+	publishSharedEvent: (function: string, name: string, text: string, overwrite: boolean) => typedError<null, ErrorPayload>(__TAURI_INVOKE("publish_shared_event", { function, name, text, overwrite })),
+	deleteSharedEvent: (function: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_shared_event", { function, name })),
+	/**
+	 *  Runs the request (checked in the core first: bad input sends nothing) and answers
+	 *  with its record as soon as Lambda answers; streamed chunks come over `chunks`.
+	 */
+	invokeFunction: (request: InvokeRequest, chunks: Channel<StreamChunk>) => typedError<InvocationRecord, ErrorPayload>(__TAURI_INVOKE("invoke_function", { request, chunks })),
+	/**  Stops waiting for the window's invocations in flight. */
+	cancelInvocation: () => __TAURI_INVOKE<void>("cancel_invocation"),
+	/**
+	 *  The record with its REPORT figures, cost and full log, read from the log group when
+	 *  the tail did not have them (waits a bounded time for the log to arrive).
+	 */
+	invocationFigures: (id: number) => typedError<InvocationRecord, ErrorPayload>(__TAURI_INVOKE("invocation_figures", { id })),
+	/**  A function's invocations, newest first, optionally of one outcome. No network call. */
+	invocationHistory: (function: string, outcome: InvocationOutcome | null) => typedError<InvocationRecord[], ErrorPayload>(__TAURI_INVOKE("invocation_history", { function, outcome })),
+	/**  Two invocations side by side: their payloads' structural diff and figures. */
+	compareInvocations: (before: number, after: number) => typedError<Comparison, ErrorPayload>(__TAURI_INVOKE("compare_invocations", { before, after })),
+	/**  How many invocations are kept per function. */
+	invocationHistoryLimit: () => typedError<number, ErrorPayload>(__TAURI_INVOKE("invocation_history_limit")),
+	setInvocationHistoryLimit: (keep: number) => typedError<number, ErrorPayload>(__TAURI_INVOKE("set_invocation_history_limit", { keep })),
 	/**  The app's profiles and the AWS CLI's, without secrets. */
 	listProfiles: () => typedError<ProfileSummary[], ErrorPayload>(__TAURI_INVOKE("list_profiles")),
 	/**  Adds a profile (`original_name` empty) or replaces one. Keys go to the keyring. */
@@ -84,11 +125,27 @@ export type AliasesSection = {
 /**  Light, dark, or whatever the OS says (followed live). */
 export type Appearance = "system" | "light" | "dark";
 
+/**  A failed call, as kept in the history. */
+export type CallFailure = {
+	code: ErrorCode,
+	message: string,
+};
+
 /**  Who the credentials belong to (STS GetCallerIdentity): "Test connection". */
 export type CallerIdentity = {
 	account: string,
 	arn: string,
 	region: string,
+};
+
+export type ChangeKind = "added" | "removed" | "changed";
+
+/**  What differs between two invocations (`before` is the older one, as chosen). */
+export type Comparison = {
+	request_changes: JsonChange[],
+	response_changes: JsonChange[],
+	/**  Duration, billed duration, max memory, init duration, cost, round trip. */
+	figures: FigureDelta[],
 };
 
 /**  GetFunction: the configuration, tags and reserved concurrency (one call, one age). */
@@ -130,6 +187,32 @@ export type ConnectionSummary = {
 	endpoint_url: string | null,
 };
 
+/**
+ *  The estimated cost of one invocation, with what it was computed from. All amounts in
+ *  USD; f64 because they cross to JavaScript.
+ */
+export type CostEstimate = {
+	total_usd: number | null,
+	/**  Billed duration × memory × the GB-second rate of the architecture. */
+	duration_usd: number | null,
+	/**  One request. */
+	request_usd: number | null,
+	/**  Ephemeral storage above 512 MB for the billed duration. */
+	ephemeral_storage_usd: number | null,
+	/**  Billed seconds × memory in GB (1 GB = 1024 MB, as Lambda bills). */
+	gb_seconds: number | null,
+	/**
+	 *  The region whose rates were used: the function's, or us-east-1 when its region is
+	 *  not in the table.
+	 */
+	priced_as_region: string,
+	region_in_table: boolean,
+	/**  The architecture that was priced: "x86_64" or "arm64". */
+	architecture: string,
+	source: string,
+	as_of: string,
+};
+
 /**  Where a profile's credentials come from. */
 export type CredentialSource = 
 /**  Keys typed into Lambda Deck, kept in the OS keyring. */
@@ -163,6 +246,25 @@ export type ErrorPayload = {
 	fields: FieldError[],
 };
 
+/**  What a new or changed event holds. */
+export type EventContent = {
+	payload: string,
+	invocation_kind: InvocationKind,
+	qualifier: string | null,
+};
+
+/**
+ *  What the user typed into an event and has not saved: kept on every change, so a
+ *  closed window, a crash or switching function loses nothing.
+ */
+export type EventDraft = {
+	function_name: string,
+	/**  The saved event it edits, or `None` for a new event not yet named. */
+	event_name: string | null,
+	payload: string,
+	updated_at: string,
+};
+
 export type EventSourceMappingInfo = {
 	uuid: string,
 	event_source_arn: string | null,
@@ -177,11 +279,26 @@ export type EventSourceMappingsSection = {
 	mappings: EventSourceMappingInfo[],
 };
 
+/**  A function's saved events and the drafts of unsaved changes. */
+export type EventsView = {
+	events: SavedEvent[],
+	drafts: EventDraft[],
+};
+
 /**  One form field that is not acceptable, with what to fix. */
 export type FieldError = {
 	/**  The field's name as the form knows it (`name`, `region`, `access_key_id`, …). */
 	field: string,
 	message: string,
+};
+
+export type FigureDelta = {
+	name: string,
+	unit: string,
+	before: number | null,
+	after: number | null,
+	/**  `after - before` when both are known. */
+	difference: number | null,
 };
 
 /**
@@ -208,6 +325,16 @@ export type FunctionDetails = {
 	event_source_mappings: EventSourceMappingsSection | null,
 	/**  Sections that could not be refreshed this time (their saved copy, if any, is shown). */
 	refresh_errors: SectionError[],
+};
+
+/**  The function's error, from its error payload (or a stream's InvokeComplete event). */
+export type FunctionErrorDetails = {
+	/**  "Handled" or "Unhandled", as Lambda's FunctionError says. */
+	kind: string,
+	error_type: string | null,
+	error_message: string | null,
+	/**  One frame per line (Node's strings as they are; Python's frames formatted). */
+	stack_trace: string[],
 };
 
 /**
@@ -258,6 +385,87 @@ export type FunctionSummary = {
 	tags: { [key in string]: string } | null,
 };
 
+/**  How a function is invoked. */
+export type InvocationKind = 
+/**  RequestResponse with the 4 KB log tail. */
+"request" | 
+/**  Event: queued, answered with 202 and nothing else. */
+"event" | 
+/**  DryRun: checks the payload and the permission, runs nothing (204). */
+"dry_run" | 
+/**  InvokeWithResponseStream: the payload arrives in chunks. */
+"stream";
+
+/**  How an invocation ended, as the history filters it. */
+export type InvocationOutcome = 
+/**  The function ran and returned. */
+"succeeded" | 
+/**  The function ran and failed (FunctionError Handled or Unhandled, timeouts too). */
+"function_error" | 
+/**  An Event invocation Lambda accepted (202): it runs later. */
+"queued" | 
+/**  A DryRun Lambda accepted (204): payload and permission are fine. */
+"dry_run_passed" | 
+/**  The call itself failed: network, throttling, credentials, no such function, … */
+"call_failed";
+
+/**  Everything about one invocation. */
+export type InvocationRecord = {
+	/**  Its place in the history (0 until saved). */
+	id: number,
+	scope: Scope,
+	function_name: string,
+	event_name: string | null,
+	qualifier: string | null,
+	kind: InvocationKind,
+	request_payload: string,
+	client_context: string | null,
+	started_at: string,
+	/**  From sending the request to the whole answer, as measured here. */
+	round_trip_ms: number | null,
+	outcome: InvocationOutcome,
+	status_code: number | null,
+	executed_version: string | null,
+	/**  The request id AWS gave the call. */
+	request_id: string | null,
+	/**  The response as text (JSON or not). */
+	response_payload: string | null,
+	function_error: FunctionErrorDetails | null,
+	/**  The decoded 4 KB log tail, line by line. */
+	log_tail: LogLine[],
+	report: ReportFigures | null,
+	report_source: ReportSource | null,
+	/**  Every line of this request in the log group, once read. */
+	full_log: LogLine[] | null,
+	cost: CostEstimate | null,
+	failure: CallFailure | null,
+	/**  Things the user should know about this invocation (tail refused, …). */
+	notes: string[],
+};
+
+/**  What the user asked to run. */
+export type InvokeRequest = {
+	/**  A function name or ARN (a qualifier in it is taken as `qualifier`). */
+	function_name: string,
+	/**  A version or alias; `None` is $LATEST. */
+	qualifier: string | null,
+	kind: InvocationKind,
+	payload: string,
+	/**  JSON passed to the function as `context.client_context` (synchronous only). */
+	client_context: string | null,
+	/**  The saved event it came from, for the history. */
+	event_name: string | null,
+};
+
+/**  One difference, at a JSON path like `$.body.items[2].id`. */
+export type JsonChange = {
+	path: string,
+	kind: ChangeKind,
+	/**  The values as compact JSON text. */
+	before: string | null,
+	after: string | null,
+};
+
 export type LayerInfo = {
 	arn: string,
 	code_size: number | null,
@@ -278,11 +486,38 @@ export type LocalDataSummary = {
 	notice: StoreNotice | null,
 };
 
+/**  The level of a log line, for colouring it. Ordered from the least to the most severe. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/**  One line of the function's log. */
+export type LogLine = {
+	/**  When CloudWatch Logs stamped it; `None` for tail lines (the tail has no times). */
+	timestamp: string | null,
+	message: string,
+	level: LogLevel | null,
+};
+
 export type LoggingInfo = {
 	log_format: string | null,
 	log_group: string | null,
 	application_log_level: string | null,
 	system_log_level: string | null,
+};
+
+/**  The outcome of checking a payload: its size and limit, and the first problem. */
+export type PayloadCheck = {
+	/**  UTF-8 bytes, as sent. */
+	bytes: number,
+	limit_bytes: number,
+	/**  `None` when the payload can be sent. */
+	problem: PayloadProblem | null,
+};
+
+/**  Why a payload cannot be sent, and where (1-based line and column, for parse errors). */
+export type PayloadProblem = {
+	message: string,
+	line: number | null,
+	column: number | null,
 };
 
 export type Preferences = {
@@ -323,6 +558,54 @@ export type ProfileSummary = {
 };
 
 /**
+ *  The figures of one REPORT line. Durations in milliseconds, memory in MB, as Lambda
+ *  reports them (f64 and u32: they cross to JavaScript).
+ */
+export type ReportFigures = {
+	request_id: string,
+	duration_ms: number | null,
+	/**  What the invocation is billed for (Lambda rounds up to the millisecond). */
+	billed_duration_ms: number | null,
+	memory_size_mb: number,
+	/**
+	 *  The most memory used; when invocations share an execution environment Lambda
+	 *  reports the maximum across them.
+	 */
+	max_memory_used_mb: number,
+	/**  Present on a cold start only: the time spent initializing the environment. */
+	init_duration_ms: number | null,
+	/**  SnapStart: the time spent restoring the snapshot (instead of Init Duration). */
+	restore_duration_ms: number | null,
+	/**  SnapStart: the part of the restore that is billed. */
+	billed_restore_duration_ms: number | null,
+};
+
+/**  Where the REPORT figures came from. */
+export type ReportSource = 
+/**  The 4 KB log tail of the answer. */
+"tail" | 
+/**  The log group, by the invocation's request id. */
+"log_group" | 
+/**
+ *  The log group, as the one REPORT of the function written during the call (an
+ *  emulator whose log request ids differ from the call's).
+ */
+"log_group_by_time";
+
+/**  One saved test event of a function. */
+export type SavedEvent = {
+	function_name: string,
+	name: string,
+	/**  The JSON text exactly as the user wrote it (formatting kept). */
+	payload: string,
+	invocation_kind: InvocationKind,
+	/**  A version or alias; `None` is $LATEST. */
+	qualifier: string | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**
  *  A profile and a region: the local store keeps each one's data apart, and every
  *  control-plane call of one is paced together (`pacing.rs`).
  */
@@ -347,11 +630,26 @@ export type SectionError = {
 	error: ErrorPayload,
 };
 
+/**  One shareable test event of a function. */
+export type SharedEvent = {
+	name: string,
+	/**  The event, pretty printed. */
+	json: string,
+};
+
 /**  Something the user must be told about the store when the app opens it. */
 export type StoreNotice = {
 	message: string,
 	/**  Where the unreadable store was moved to (kept for the user), if it was. */
 	kept_at: string | null,
+};
+
+/**  A piece of a streamed response, pushed as it arrives. */
+export type StreamChunk = {
+	/**  The chunk as text (UTF-8 sequences split across chunks are joined first). */
+	text: string,
+	/**  Bytes received so far. */
+	received_bytes: number,
 };
 
 /**  A running stream, as `running_streams` reports it. */
@@ -366,7 +664,14 @@ export type StreamKind =
 /**  `refresh_functions`: one at a time per window, a new one replaces the old. */
 "function_list_refresh" | 
 /**  `refresh_function_details`: only the selected function's details matter. */
-"function_details_refresh";
+"function_details_refresh" | 
+/**
+ *  `invoke_function`: a call in flight (its streamed chunks too); `cancel_invocation`
+ *  stops waiting for it (the function itself runs on in AWS).
+ */
+"invocation" | 
+/**  `invocation_figures`: reading an invocation's REPORT from its log group. */
+"invocation_figures";
 
 /**  Progress of a running refresh, streamed to the UI as it happens. */
 export type SyncEvent = 
@@ -389,6 +694,15 @@ export type SyncRecord = {
 	functions: number,
 	error_code: ErrorCode | null,
 	error_message: string | null,
+};
+
+/**  One entry of the template list the user picks from. */
+export type TemplateInfo = {
+	/**  Kebab-case, stable: what [`render`] takes. */
+	id: string,
+	title: string,
+	/**  The AWS service that sends this event ("API Gateway", "S3", …), to group by. */
+	source: string,
 };
 
 export type VersionInfo = {

@@ -1,0 +1,209 @@
+//! The Test tab's event library: saved events, drafts, templates, files, and the
+//! console's shareable events.
+
+use lambda_deck::events::library::{EventContent, EventLibrary};
+use lambda_deck::events::payload::{check_payload, PayloadCheck};
+use lambda_deck::events::sharing::{self, SharedEvent};
+use lambda_deck::events::templates::{self, TemplateInfo};
+use lambda_deck::events::{template_context, EventDraft, InvocationKind, SavedEvent};
+use serde::Serialize;
+use tauri::State;
+
+use super::{payload, session_of, CommandResult};
+use crate::state::AppState;
+
+/// A function's saved events and the drafts of unsaved changes.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct EventsView {
+    pub events: Vec<SavedEvent>,
+    pub drafts: Vec<EventDraft>,
+}
+
+async fn library_of(state: &AppState, window: &tauri::Window) -> CommandResult<EventLibrary> {
+    let session = session_of(state, window)?;
+    let scope = session.scope().await.map_err(payload)?;
+    Ok(EventLibrary::new(session.store().clone(), scope))
+}
+
+/// The saved events of a function and their drafts. No network call.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_events(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+) -> CommandResult<EventsView> {
+    let library = library_of(&state, &window).await?;
+    let events = library.list(&function).await.map_err(payload)?;
+    let drafts = library.drafts(&function).await.map_err(payload)?;
+    Ok(EventsView { events, drafts })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+    content: EventContent,
+) -> CommandResult<SavedEvent> {
+    library_of(&state, &window).await?.create(&function, &name, content).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+    content: EventContent,
+) -> CommandResult<SavedEvent> {
+    library_of(&state, &window).await?.update(&function, &name, content).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+    new_name: String,
+) -> CommandResult<SavedEvent> {
+    library_of(&state, &window).await?.rename(&function, &name, &new_name).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+) -> CommandResult<SavedEvent> {
+    library_of(&state, &window).await?.duplicate(&function, &name).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+) -> CommandResult<()> {
+    library_of(&state, &window).await?.delete(&function, &name).await.map_err(payload)
+}
+
+/// Keeps what the user typed (`event` `None`: a new, unnamed event).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_event_draft(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    event: Option<String>,
+    text: String,
+) -> CommandResult<()> {
+    library_of(&state, &window).await?.save_draft(&function, event.as_deref(), &text).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_event_draft(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    event: Option<String>,
+) -> CommandResult<()> {
+    library_of(&state, &window).await?.discard_draft(&function, event.as_deref()).await.map_err(payload)
+}
+
+/// The payload's size against its type's limit and its first problem, for the editor.
+#[tauri::command]
+#[specta::specta]
+pub fn check_event_payload(text: String, kind: InvocationKind) -> PayloadCheck {
+    check_payload(&text, kind)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn event_templates() -> Vec<TemplateInfo> {
+    templates::templates()
+}
+
+/// A template filled with the function's region and account and the current time.
+#[tauri::command]
+#[specta::specta]
+pub async fn render_event_template(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    template: String,
+) -> CommandResult<String> {
+    let session = session_of(&state, &window)?;
+    let connection = session.connection().await.map_err(payload)?;
+    let context = template_context(session.store(), &connection, &function).await;
+    templates::render(&template, &context).map_err(payload)
+}
+
+/// Writes events as plain JSON files `<dir>/<name>.json`; returns the paths written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_events(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    names: Vec<String>,
+    dir: String,
+) -> CommandResult<Vec<String>> {
+    let library = library_of(&state, &window).await?;
+    let mut events = Vec::new();
+    for name in &names {
+        events.push(library.get(&function, name).await.map_err(payload)?);
+    }
+    let dir = lambda_deck::events::library::user_path(&dir);
+    let written = library.export_files(&events, &dir).await.map_err(payload)?;
+    Ok(written.into_iter().map(|path| path.display().to_string()).collect())
+}
+
+/// The console's shareable events of the function (EventBridge Schemas).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_shared_events(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+) -> CommandResult<Vec<SharedEvent>> {
+    let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
+    sharing::list(&connection, &function).await.map_err(payload)
+}
+
+/// Shares an event with the console, the SAM CLI and the toolkits.
+#[tauri::command]
+#[specta::specta]
+pub async fn publish_shared_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+    text: String,
+    overwrite: bool,
+) -> CommandResult<()> {
+    let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
+    sharing::publish(&connection, &function, &name, &text, overwrite).await.map_err(payload)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_shared_event(
+    window: tauri::Window,
+    state: State<'_, AppState>,
+    function: String,
+    name: String,
+) -> CommandResult<()> {
+    let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
+    sharing::delete(&connection, &function, &name).await.map_err(payload)
+}

@@ -1,0 +1,207 @@
+//! The REPORT figures and the full log of one request, read from the function's log
+//! group when the answer's tail did not carry them (the tail is only the last 4 KB, and
+//! the local AWS's tail has no REPORT line at all).
+
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
+use aws_smithy_types::date_time::{DateTime, Format};
+use tokio_util::sync::CancellationToken;
+
+use super::result::{InvocationRecord, LogLine, ReportSource};
+use crate::functions::FunctionDetails;
+use crate::logs::report::{parse_report_line, ReportFigures};
+use crate::{timestamps, Error};
+
+/// Waits between reads while the log arrives (about 15 s in all). Each read is one
+/// FilterLogEvents call or a few, well under the 5 req/s the account shares
+/// (aws-facts.md, "CloudWatch Logs").
+const POLL_DELAYS_MS: [u64; 9] = [0, 300, 600, 1000, 1500, 2000, 3000, 3000, 3000];
+/// Pages read per poll: one invocation's lines fit in one page of 10,000 events.
+const MAX_PAGES_PER_POLL: usize = 5;
+/// Lines stamped this long before the call started still count (clock granularity).
+const CLOCK_SLACK_MS: i64 = 250;
+
+/// What the log group holds about one request.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RequestLog {
+    pub report: Option<ReportFigures>,
+    pub source: ReportSource,
+    pub lines: Vec<LogLine>,
+}
+
+/// The function's log group: LoggingConfig's when it names one, else the default.
+pub(crate) fn log_group_of(function_name: &str, saved: Option<&FunctionDetails>) -> String {
+    saved
+        .and_then(|details| details.configuration.as_ref())
+        .and_then(|configuration| configuration.logging.as_ref())
+        .and_then(|logging| logging.log_group.clone())
+        .filter(|group| !group.is_empty())
+        .unwrap_or_else(|| format!("/aws/lambda/{function_name}"))
+}
+
+struct Event {
+    timestamp: i64,
+    stream: String,
+    message: String,
+}
+
+/// Polls the log group until this request's REPORT line is there (or the time is up)
+/// and returns it with the request's lines.
+pub(crate) async fn request_log(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    endpoint: &str,
+    log_group: &str,
+    record: &InvocationRecord,
+    cancel: &CancellationToken,
+) -> Result<RequestLog, Error> {
+    let started_ms = DateTime::from_str(&record.started_at, Format::DateTime)
+        .map_err(|_| Error::Internal(format!("unreadable start time {}", record.started_at)))?
+        .to_millis()
+        .unwrap_or_default();
+    let mut last = RequestLog { report: None, source: ReportSource::LogGroup, lines: Vec::new() };
+    for delay in POLL_DELAYS_MS {
+        tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            _ = tokio::time::sleep(Duration::from_millis(delay)) => {}
+        }
+        let events = read_events(client, endpoint, log_group, started_ms - CLOCK_SLACK_MS).await?;
+        let ended_ms = started_ms + record.round_trip_ms as i64;
+        last = find_request(&events, record.request_id.as_deref(), ended_ms);
+        if last.report.is_some() {
+            break;
+        }
+    }
+    Ok(last)
+}
+
+async fn read_events(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    endpoint: &str,
+    log_group: &str,
+    since_ms: i64,
+) -> Result<Vec<Event>, Error> {
+    let mut events = Vec::new();
+    let mut pages = client
+        .filter_log_events()
+        .log_group_name(log_group)
+        .start_time(since_ms)
+        .into_paginator()
+        .page_size(10_000)
+        .send();
+    for _ in 0..MAX_PAGES_PER_POLL {
+        match pages.next().await {
+            None => break,
+            Some(Ok(page)) => events.extend(page.events().iter().map(|event| Event {
+                timestamp: event.timestamp.unwrap_or_default(),
+                stream: event.log_stream_name.clone().unwrap_or_default(),
+                message: event.message.clone().unwrap_or_default(),
+            })),
+            // The group is created with the function's first log line: not there yet.
+            Some(Err(err)) if err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException") => {
+                break
+            }
+            Some(Err(err)) => return Err(Error::from_sdk(err, endpoint)),
+        }
+    }
+    Ok(events)
+}
+
+/// Finds the request's REPORT: by its request id, or else — where the log's request ids
+/// differ from the call's (the local AWS) — the REPORT written closest to the moment the
+/// call ended (Lambda writes REPORT as the invocation ends). Its lines are those of its log stream from its START (or the end of the
+/// previous request) to its REPORT.
+fn find_request(events: &[Event], request_id: Option<&str>, ended_ms: i64) -> RequestLog {
+    let reports: Vec<(usize, ReportFigures)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(index, event)| parse_report_line(&event.message).map(|report| (index, report)))
+        .collect();
+    let by_id = request_id.and_then(|id| reports.iter().find(|(_, report)| report.request_id == id));
+    let (found, source) = match by_id {
+        Some(found) => (Some(found), ReportSource::LogGroup),
+        None => (
+            reports.iter().min_by_key(|(index, _)| (events[*index].timestamp - ended_ms).abs()),
+            ReportSource::LogGroupByTime,
+        ),
+    };
+    let Some((report_index, report)) = found else {
+        return RequestLog { report: None, source, lines: Vec::new() };
+    };
+    let stream = &events[*report_index].stream;
+    let in_stream: Vec<&Event> = events[..=*report_index].iter().filter(|event| &event.stream == stream).collect();
+    let start_marker = format!("START RequestId: {}", report.request_id);
+    let mut first = 0;
+    for (index, event) in in_stream.iter().enumerate().rev().skip(1) {
+        if event.message.starts_with(&start_marker) {
+            first = index;
+            break;
+        }
+        if (event.message.starts_with("REPORT RequestId:") || event.message.starts_with("END RequestId:"))
+            && !event.message.contains(&report.request_id)
+        {
+            first = index + 1;
+            break;
+        }
+    }
+    let lines = in_stream[first..]
+        .iter()
+        .map(|event| {
+            let stamp = DateTime::from_millis(event.timestamp);
+            LogLine::new(Some(timestamps::format(stamp)), &event.message)
+        })
+        .collect();
+    RequestLog { report: Some(report.clone()), source, lines }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(timestamp: i64, stream: &str, message: &str) -> Event {
+        Event { timestamp, stream: stream.into(), message: message.into() }
+    }
+
+    fn report(id: &str, duration: u32) -> String {
+        format!(
+            "REPORT RequestId: {id}\tDuration: {duration}.00 ms\tBilled Duration: {duration} ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t"
+        )
+    }
+
+    #[test]
+    fn the_request_is_found_by_its_id_with_its_lines() {
+        let events = [
+            event(1, "s1", "START RequestId: a Version: $LATEST"),
+            event(1, "s1", "first"),
+            event(1, "s1", "END RequestId: a"),
+            event(1, "s1", &report("a", 10)),
+            event(2, "s1", "START RequestId: b Version: $LATEST"),
+            event(2, "s2", "other stream"),
+            event(2, "s1", "second"),
+            event(2, "s1", "END RequestId: b"),
+            event(2, "s1", &report("b", 20)),
+        ];
+        let found = find_request(&events, Some("b"), 1);
+        assert_eq!(found.source, ReportSource::LogGroup);
+        assert_eq!(found.report.unwrap().duration_ms, 20.0);
+        let messages: Vec<_> = found.lines.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(messages, ["START RequestId: b Version: $LATEST", "second", "END RequestId: b", &report("b", 20)]);
+    }
+
+    #[test]
+    fn without_a_matching_id_the_report_written_as_the_call_ended_is_taken() {
+        let events = [
+            event(100, "s1", "START RequestId: w Version: $LATEST"),
+            event(100, "s1", &report("w", 90)),
+            event(205, "s2", "hello"),
+            event(205, "s2", "END RequestId: x"),
+            event(205, "s2", &report("x", 7)),
+        ];
+        let found = find_request(&events, Some("call-request-id"), 210);
+        assert_eq!(found.source, ReportSource::LogGroupByTime);
+        assert_eq!(found.report.unwrap().request_id, "x");
+        assert_eq!(found.lines.len(), 3);
+        assert_eq!(find_request(&events, None, 101).report.unwrap().request_id, "w");
+        assert!(find_request(&[event(1, "s", "no report yet")], None, 1).report.is_none());
+    }
+}

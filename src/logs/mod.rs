@@ -1,0 +1,3 @@
+//! Reading Lambda's log lines: shared by invocation results and the live tail.
+
+pub mod report;
