@@ -104,3 +104,86 @@ pub fn load_cache(functions: usize, rounds: usize) -> Result<(), BoxError> {
     println!("  … and serialized for IPC ({} KB): {:>8.2?}", bytes / 1024, median(&mut load_and_serialize));
     Ok(())
 }
+
+/// (a) of the Test tab: `ldeck invoke FUNCTION --event NAME` (a saved event; figures and
+/// cost included, read from the log group) against `aws lambda invoke` of the same payload,
+/// each a whole process, interleaved round by round on one function of the local AWS.
+pub async fn invoke_cli(ldeck: &std::path::Path, aws: &std::path::Path, rounds: usize) -> Result<(), BoxError> {
+    let local = LocalAws::start()?;
+    let client = aws_sdk_lambda::Client::new(&local.sdk_config());
+    let name = demo::seed_bulk_functions(&client, "bench-invoke", 1).await?.remove(0);
+    demo::wait_until_active(&client, &name).await?;
+    let data_dir = std::env::temp_dir().join(format!("lambda-deck-bench-invoke-{}", std::process::id()));
+    let payload = r#"{"hello": "world", "delay_ms": 0}"#;
+    let ldeck_command = |args: &[&str]| {
+        let mut command = std::process::Command::new(ldeck);
+        command.args(args).envs(local.client_env()).env("LDECK_DATA_DIR", &data_dir);
+        command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        command
+    };
+    let out_file = data_dir.join("aws-out.json");
+    let aws_command = || {
+        let mut command = std::process::Command::new(aws);
+        command
+            .args(["lambda", "invoke", "--function-name", &name, "--payload", payload])
+            .args(["--region", "us-east-1", "--endpoint-url", &local.endpoint_url()])
+            .arg(&out_file)
+            .envs(local.client_env())
+            .stdout(std::process::Stdio::null());
+        command
+    };
+    std::fs::create_dir_all(&data_dir)?;
+    let added = ldeck_command(&["events", "add", &name, "bench", "--payload", payload]).status()?;
+    if !added.success() {
+        return Err("ldeck events add failed".into());
+    }
+    let time = |mut command: std::process::Command, what: &str| -> Result<Duration, BoxError> {
+        let started = Instant::now();
+        let status = command.status()?;
+        if !status.success() {
+            return Err(format!("{what} exited with {status}").into());
+        }
+        Ok(started.elapsed())
+    };
+    // One warm-up each: the function's worker, the Python imports of the AWS CLI.
+    time(ldeck_command(&["invoke", &name, "--event", "bench"]), "ldeck invoke")?;
+    time(aws_command(), "aws lambda invoke")?;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        ours.push(time(ldeck_command(&["invoke", &name, "--event", "bench"]), "ldeck invoke")?);
+        theirs.push(time(aws_command(), "aws lambda invoke")?);
+    }
+    let (ours, theirs) = (median(&mut ours), median(&mut theirs));
+    println!("invoke (a): ldeck invoke --event (figures and cost included) vs aws lambda invoke, {rounds} rounds interleaved");
+    println!("  ldeck invoke      median {:>8.1} ms", ours.as_secs_f64() * 1000.0);
+    println!("  aws lambda invoke median {:>8.1} ms", theirs.as_secs_f64() * 1000.0);
+    println!("  ratio {:.3} (goal <= 0.5)", ours.as_secs_f64() / theirs.as_secs_f64());
+    let _ = std::fs::remove_dir_all(&data_dir);
+    Ok(())
+}
+
+/// For (b): the bare SDK call the window's Invoke is compared with. Reads one line per
+/// invocation on stdin (`FUNCTION PAYLOAD`), invokes with one long-lived client
+/// (RequestResponse, LogType Tail, as the app does) and prints the milliseconds it took.
+pub async fn sdk_invoke_server() -> Result<(), BoxError> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    let client = aws_sdk_lambda::Client::new(&config);
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    let mut stdout = tokio::io::stdout();
+    while let Some(line) = lines.next_line().await? {
+        let Some((function, payload)) = line.split_once(' ') else { continue };
+        let started = Instant::now();
+        client
+            .invoke()
+            .function_name(function)
+            .log_type(aws_sdk_lambda::types::LogType::Tail)
+            .payload(aws_sdk_lambda::primitives::Blob::new(payload.as_bytes()))
+            .send()
+            .await?;
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        stdout.write_all(format!("{elapsed:.3}\n").as_bytes()).await?;
+        stdout.flush().await?;
+    }
+    Ok(())
+}

@@ -9,7 +9,7 @@ use aws_sdk_lambda::types::{
 use base64::Engine;
 use serde::Serialize;
 
-use super::CheckedRequest;
+use super::request::CheckedRequest;
 use crate::events::library::InvocationKind;
 use crate::Error;
 

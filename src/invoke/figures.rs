@@ -30,6 +30,19 @@ pub(crate) struct RequestLog {
     pub lines: Vec<LogLine>,
 }
 
+/// Takes the figures and lines found in the log group into the record.
+pub(crate) fn apply(record: &mut InvocationRecord, found: RequestLog) {
+    if record.report.is_none() {
+        if let Some(report) = found.report {
+            record.report = Some(report);
+            record.report_source = Some(found.source);
+        } else {
+            record.notes.push("No REPORT line of this request reached the log group in time.".into());
+        }
+    }
+    record.full_log = Some(found.lines);
+}
+
 /// The function's log group: LoggingConfig's when it names one, else the default.
 pub(crate) fn log_group_of(function_name: &str, saved: Option<&FunctionDetails>) -> String {
     saved

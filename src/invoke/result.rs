@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::call::CallAnswer;
 use super::pricing::{estimate_cost, CostEstimate};
-use super::{CheckedRequest, InvokeRequest};
+use super::request::{CheckedRequest, InvokeRequest};
 use crate::events::library::InvocationKind;
 use crate::functions::FunctionDetails;
 use crate::logs::report::{find_report, line_level, LogLevel, ReportFigures};
@@ -219,19 +219,6 @@ impl InvocationRecord {
     pub fn expects_log(&self) -> bool {
         matches!(self.kind, InvocationKind::Request | InvocationKind::Stream)
             && matches!(self.outcome, InvocationOutcome::Succeeded | InvocationOutcome::FunctionError)
-    }
-
-    /// Takes the figures and lines found in the log group.
-    pub(crate) fn apply_request_log(&mut self, found: super::figures::RequestLog) {
-        if self.report.is_none() {
-            if let Some(report) = found.report {
-                self.report = Some(report);
-                self.report_source = Some(found.source);
-            } else {
-                self.notes.push("No REPORT line of this request reached the log group in time.".into());
-            }
-        }
-        self.full_log = Some(found.lines);
     }
 
     /// Estimates the cost from the figures, with the function's architecture and

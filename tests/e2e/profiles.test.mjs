@@ -33,6 +33,32 @@ const ARGUMENTS = {
   cached_function_details: { name: "bulk-0000" },
   refresh_function_details: { name: "bulk-0000" },
   open_in_console: { name: "bulk-0000" },
+  list_events: { functionName: "bulk-0000" },
+  create_event: { functionName: "bulk-0000", name: "scan", content: { payload: "{}", invocation_kind: "request", qualifier: null } },
+  update_event: { functionName: "bulk-0000", name: "scan", content: { payload: '{"a":1}', invocation_kind: "request", qualifier: null } },
+  rename_event: { functionName: "bulk-0000", name: "scan", newName: "scanned" },
+  duplicate_event: { functionName: "bulk-0000", name: "scanned" },
+  delete_event: { functionName: "bulk-0000", name: "scanned copy" },
+  save_event_draft: { functionName: "bulk-0000", event: null, text: "{}" },
+  discard_event_draft: { functionName: "bulk-0000", event: null },
+  check_event_payload: { text: "{}", kind: "request" },
+  event_templates: {},
+  render_event_template: { functionName: "bulk-0000", template: "sqs" },
+  export_events: { functionName: "bulk-0000", names: ["scanned"], dir: null }, // a temp dir, set in the test
+  // EventBridge Schemas is not emulated: these answer errors, which are scanned too.
+  list_shared_events: { functionName: "bulk-0000" },
+  publish_shared_event: { functionName: "bulk-0000", name: "scanned", text: "{}", overwrite: false },
+  delete_shared_event: { functionName: "bulk-0000", name: "scanned" },
+  invoke_function: {
+    request: { function_name: "bulk-0000", qualifier: null, kind: "request", payload: "{}", client_context: null, event_name: null },
+    chunks: null,
+  },
+  cancel_invocation: {},
+  invocation_figures: { id: 1 },
+  invocation_history: { functionName: "bulk-0000", outcome: null },
+  compare_invocations: { before: 1, after: 1 },
+  invocation_history_limit: {},
+  set_invocation_history_limit: { keep: 100 },
   list_profiles: {},
   // Saving the profile again without keys keeps the keys in the keyring.
   save_profile: {
@@ -59,7 +85,7 @@ const ARGUMENTS = {
 };
 
 /** Answers that are errors on purpose (the scan still reads them). */
-const EXPECTED_ERRORS = ["remove_profile"];
+const EXPECTED_ERRORS = ["list_shared_events", "publish_shared_event", "delete_shared_event", "remove_profile"];
 
 /**
  * Calls the given commands one after another, as the UI does, and returns each answer as
@@ -72,13 +98,13 @@ const CALL_COMMANDS = `
   (async () => {
     const answers = [];
     for (let [cmd, args] of calls) {
-      if ("progress" in args) {
+      for (const channel of ["progress", "chunks"].filter((key) => key in args)) {
         // What a Channel is on the wire: a callback id the backend streams to. What it
         // streams is scanned too.
         const id = internals.transformCallback((message) =>
           answers.push(JSON.stringify({ cmd, channel: message })),
         );
-        args = { ...args, progress: "__CHANNEL__:" + id };
+        args = { ...args, [channel]: "__CHANNEL__:" + id };
       }
       answers.push(
         await internals.invoke(cmd, args).then(
@@ -202,6 +228,7 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
     const commands = registeredCommands();
     assert.deepEqual(commands, Object.keys(ARGUMENTS).sort(), "every registered command has arguments here");
     ARGUMENTS.save_profile.profile.endpoint_url = localAws.env.LDECK_LOCAL_AWS_ENDPOINT;
+    ARGUMENTS.export_events.dir = join(dataDir, "exported-events");
     const responses = await session.executeAsync(CALL_COMMANDS, [Object.entries(ARGUMENTS)]);
     const answered = responses.map((r) => JSON.parse(r));
     assert.deepEqual(answered.filter((r) => !("channel" in r)).map((r) => r.cmd), Object.keys(ARGUMENTS), JSON.stringify(responses));

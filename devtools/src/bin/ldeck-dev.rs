@@ -79,6 +79,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 31)]
         rounds: usize,
     },
+    /// `ldeck invoke` of a saved event against `aws lambda invoke`, whole processes.
+    InvokeCli {
+        #[arg(long, default_value = "target/release/ldeck")]
+        ldeck: PathBuf,
+        #[arg(long, default_value = ".tools/awscli-venv/bin/aws")]
+        aws: PathBuf,
+        #[arg(long, default_value_t = 15)]
+        rounds: usize,
+    },
+    /// The bare SDK invocation the window's Invoke is compared with (lines on stdin).
+    SdkInvokeServer,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -105,6 +116,12 @@ fn main() -> ExitCode {
         }
         DevCommand::Bench(BenchCommand::LoadCache { functions, rounds }) => {
             bench::load_cache(functions, rounds).map(|()| ExitCode::SUCCESS)
+        }
+        DevCommand::Bench(BenchCommand::InvokeCli { ldeck, aws, rounds }) => {
+            in_runtime(async move { bench::invoke_cli(&ldeck, &aws, rounds).await.map(|()| ExitCode::SUCCESS) })
+        }
+        DevCommand::Bench(BenchCommand::SdkInvokeServer) => {
+            in_runtime(async move { bench::sdk_invoke_server().await.map(|()| ExitCode::SUCCESS) })
         }
         DevCommand::StaticPage { out } => std::fs::write(&out, static_page::first_screen_html(10_000))
             .map(|()| ExitCode::SUCCESS)

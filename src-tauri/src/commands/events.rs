@@ -31,11 +31,11 @@ async fn library_of(state: &AppState, window: &tauri::Window) -> CommandResult<E
 pub async fn list_events(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
 ) -> CommandResult<EventsView> {
     let library = library_of(&state, &window).await?;
-    let events = library.list(&function).await.map_err(payload)?;
-    let drafts = library.drafts(&function).await.map_err(payload)?;
+    let events = library.list(&function_name).await.map_err(payload)?;
+    let drafts = library.drafts(&function_name).await.map_err(payload)?;
     Ok(EventsView { events, drafts })
 }
 
@@ -44,11 +44,11 @@ pub async fn list_events(
 pub async fn create_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
     content: EventContent,
 ) -> CommandResult<SavedEvent> {
-    library_of(&state, &window).await?.create(&function, &name, content).await.map_err(payload)
+    library_of(&state, &window).await?.create(&function_name, &name, content).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -56,11 +56,11 @@ pub async fn create_event(
 pub async fn update_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
     content: EventContent,
 ) -> CommandResult<SavedEvent> {
-    library_of(&state, &window).await?.update(&function, &name, content).await.map_err(payload)
+    library_of(&state, &window).await?.update(&function_name, &name, content).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -68,11 +68,11 @@ pub async fn update_event(
 pub async fn rename_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
     new_name: String,
 ) -> CommandResult<SavedEvent> {
-    library_of(&state, &window).await?.rename(&function, &name, &new_name).await.map_err(payload)
+    library_of(&state, &window).await?.rename(&function_name, &name, &new_name).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -80,10 +80,10 @@ pub async fn rename_event(
 pub async fn duplicate_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
 ) -> CommandResult<SavedEvent> {
-    library_of(&state, &window).await?.duplicate(&function, &name).await.map_err(payload)
+    library_of(&state, &window).await?.duplicate(&function_name, &name).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -91,10 +91,10 @@ pub async fn duplicate_event(
 pub async fn delete_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
 ) -> CommandResult<()> {
-    library_of(&state, &window).await?.delete(&function, &name).await.map_err(payload)
+    library_of(&state, &window).await?.delete(&function_name, &name).await.map_err(payload)
 }
 
 /// Keeps what the user typed (`event` `None`: a new, unnamed event).
@@ -103,11 +103,11 @@ pub async fn delete_event(
 pub async fn save_event_draft(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     event: Option<String>,
     text: String,
 ) -> CommandResult<()> {
-    library_of(&state, &window).await?.save_draft(&function, event.as_deref(), &text).await.map_err(payload)
+    library_of(&state, &window).await?.save_draft(&function_name, event.as_deref(), &text).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -115,10 +115,10 @@ pub async fn save_event_draft(
 pub async fn discard_event_draft(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     event: Option<String>,
 ) -> CommandResult<()> {
-    library_of(&state, &window).await?.discard_draft(&function, event.as_deref()).await.map_err(payload)
+    library_of(&state, &window).await?.discard_draft(&function_name, event.as_deref()).await.map_err(payload)
 }
 
 /// The payload's size against its type's limit and its first problem, for the editor.
@@ -140,12 +140,12 @@ pub fn event_templates() -> Vec<TemplateInfo> {
 pub async fn render_event_template(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     template: String,
 ) -> CommandResult<String> {
     let session = session_of(&state, &window)?;
     let connection = session.connection().await.map_err(payload)?;
-    let context = template_context(session.store(), &connection, &function).await;
+    let context = template_context(session.store(), &connection, &function_name).await;
     templates::render(&template, &context).map_err(payload)
 }
 
@@ -155,14 +155,14 @@ pub async fn render_event_template(
 pub async fn export_events(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     names: Vec<String>,
     dir: String,
 ) -> CommandResult<Vec<String>> {
     let library = library_of(&state, &window).await?;
     let mut events = Vec::new();
     for name in &names {
-        events.push(library.get(&function, name).await.map_err(payload)?);
+        events.push(library.get(&function_name, name).await.map_err(payload)?);
     }
     let dir = lambda_deck::events::library::user_path(&dir);
     let written = library.export_files(&events, &dir).await.map_err(payload)?;
@@ -175,10 +175,10 @@ pub async fn export_events(
 pub async fn list_shared_events(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
 ) -> CommandResult<Vec<SharedEvent>> {
     let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
-    sharing::list(&connection, &function).await.map_err(payload)
+    sharing::list(&connection, &function_name).await.map_err(payload)
 }
 
 /// Shares an event with the console, the SAM CLI and the toolkits.
@@ -187,13 +187,13 @@ pub async fn list_shared_events(
 pub async fn publish_shared_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
     text: String,
     overwrite: bool,
 ) -> CommandResult<()> {
     let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
-    sharing::publish(&connection, &function, &name, &text, overwrite).await.map_err(payload)
+    sharing::publish(&connection, &function_name, &name, &text, overwrite).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -201,9 +201,9 @@ pub async fn publish_shared_event(
 pub async fn delete_shared_event(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     name: String,
 ) -> CommandResult<()> {
     let connection = session_of(&state, &window)?.connection().await.map_err(payload)?;
-    sharing::delete(&connection, &function, &name).await.map_err(payload)
+    sharing::delete(&connection, &function_name, &name).await.map_err(payload)
 }

@@ -72,13 +72,13 @@ pub async fn invocation_figures(
 pub async fn invocation_history(
     window: tauri::Window,
     state: State<'_, AppState>,
-    function: String,
+    function_name: String,
     outcome: Option<InvocationOutcome>,
 ) -> CommandResult<Vec<InvocationRecord>> {
-    lambda_deck::functions::check_function_name(&function).map_err(payload)?;
+    lambda_deck::functions::check_function_name(&function_name).map_err(payload)?;
     let session = session_of(&state, &window)?;
     let scope = session.scope().await.map_err(payload)?;
-    history::list(session.store(), &scope, &function, outcome, HISTORY_PAGE).await.map_err(payload)
+    history::list(session.store(), &scope, &function_name, outcome, HISTORY_PAGE).await.map_err(payload)
 }
 
 /// Two invocations side by side: their payloads' structural diff and figures.

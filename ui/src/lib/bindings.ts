@@ -39,27 +39,27 @@ export const commands = {
 	/**  Opens the function's page of the AWS web console in the default browser. */
 	openInConsole: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("open_in_console", { name })),
 	/**  The saved events of a function and their drafts. No network call. */
-	listEvents: (function: string) => typedError<EventsView, ErrorPayload>(__TAURI_INVOKE("list_events", { function })),
-	createEvent: (function: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("create_event", { function, name, content })),
-	updateEvent: (function: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("update_event", { function, name, content })),
-	renameEvent: (function: string, name: string, newName: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("rename_event", { function, name, newName })),
-	duplicateEvent: (function: string, name: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("duplicate_event", { function, name })),
-	deleteEvent: (function: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_event", { function, name })),
+	listEvents: (functionName: string) => typedError<EventsView, ErrorPayload>(__TAURI_INVOKE("list_events", { functionName })),
+	createEvent: (functionName: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("create_event", { functionName, name, content })),
+	updateEvent: (functionName: string, name: string, content: EventContent) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("update_event", { functionName, name, content })),
+	renameEvent: (functionName: string, name: string, newName: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("rename_event", { functionName, name, newName })),
+	duplicateEvent: (functionName: string, name: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("duplicate_event", { functionName, name })),
+	deleteEvent: (functionName: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_event", { functionName, name })),
 	/**  Keeps what the user typed (`event` `None`: a new, unnamed event). */
-	saveEventDraft: (function: string, event: string | null, text: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("save_event_draft", { function, event, text })),
-	discardEventDraft: (function: string, event: string | null) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_event_draft", { function, event })),
+	saveEventDraft: (functionName: string, event: string | null, text: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("save_event_draft", { functionName, event, text })),
+	discardEventDraft: (functionName: string, event: string | null) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_event_draft", { functionName, event })),
 	/**  The payload's size against its type's limit and its first problem, for the editor. */
 	checkEventPayload: (text: string, kind: InvocationKind) => __TAURI_INVOKE<PayloadCheck>("check_event_payload", { text, kind }),
 	eventTemplates: () => __TAURI_INVOKE<TemplateInfo[]>("event_templates"),
 	/**  A template filled with the function's region and account and the current time. */
-	renderEventTemplate: (function: string, template: string) => typedError<string, ErrorPayload>(__TAURI_INVOKE("render_event_template", { function, template })),
+	renderEventTemplate: (functionName: string, template: string) => typedError<string, ErrorPayload>(__TAURI_INVOKE("render_event_template", { functionName, template })),
 	/**  Writes events as plain JSON files `<dir>/<name>.json`; returns the paths written. */
-	exportEvents: (function: string, names: string[], dir: string) => typedError<string[], ErrorPayload>(__TAURI_INVOKE("export_events", { function, names, dir })),
+	exportEvents: (functionName: string, names: string[], dir: string) => typedError<string[], ErrorPayload>(__TAURI_INVOKE("export_events", { functionName, names, dir })),
 	/**  The console's shareable events of the function (EventBridge Schemas). */
-	listSharedEvents: (function: string) => typedError<SharedEvent[], ErrorPayload>(__TAURI_INVOKE("list_shared_events", { function })),
+	listSharedEvents: (functionName: string) => typedError<SharedEvent[], ErrorPayload>(__TAURI_INVOKE("list_shared_events", { functionName })),
 	/**  Shares an event with the console, the SAM CLI and the toolkits. */
-	publishSharedEvent: (function: string, name: string, text: string, overwrite: boolean) => typedError<null, ErrorPayload>(__TAURI_INVOKE("publish_shared_event", { function, name, text, overwrite })),
-	deleteSharedEvent: (function: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_shared_event", { function, name })),
+	publishSharedEvent: (functionName: string, name: string, text: string, overwrite: boolean) => typedError<null, ErrorPayload>(__TAURI_INVOKE("publish_shared_event", { functionName, name, text, overwrite })),
+	deleteSharedEvent: (functionName: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_shared_event", { functionName, name })),
 	/**
 	 *  Runs the request (checked in the core first: bad input sends nothing) and answers
 	 *  with its record as soon as Lambda answers; streamed chunks come over `chunks`.
@@ -73,7 +73,7 @@ export const commands = {
 	 */
 	invocationFigures: (id: number) => typedError<InvocationRecord, ErrorPayload>(__TAURI_INVOKE("invocation_figures", { id })),
 	/**  A function's invocations, newest first, optionally of one outcome. No network call. */
-	invocationHistory: (function: string, outcome: InvocationOutcome | null) => typedError<InvocationRecord[], ErrorPayload>(__TAURI_INVOKE("invocation_history", { function, outcome })),
+	invocationHistory: (functionName: string, outcome: InvocationOutcome | null) => typedError<InvocationRecord[], ErrorPayload>(__TAURI_INVOKE("invocation_history", { functionName, outcome })),
 	/**  Two invocations side by side: their payloads' structural diff and figures. */
 	compareInvocations: (before: number, after: number) => typedError<Comparison, ErrorPayload>(__TAURI_INVOKE("compare_invocations", { before, after })),
 	/**  How many invocations are kept per function. */

@@ -14,6 +14,7 @@ import { LocalDataStore } from "./localData.svelte";
 import { PaletteStore } from "./palette.svelte";
 import { ProfileFormStore } from "./profileForm.svelte";
 import { SessionStore } from "./session.svelte";
+import { TestTabStore } from "./testTab.svelte";
 
 export type SettingsSection = "profiles" | "appearance" | "local-data";
 
@@ -42,6 +43,7 @@ export class AppStore {
   readonly session: SessionStore;
   readonly list: FunctionListStore;
   readonly pane: FunctionPaneStore;
+  readonly test: TestTabStore;
   readonly appearance: AppearanceStore;
   readonly localData: LocalDataStore;
   readonly profileForm: ProfileFormStore;
@@ -62,6 +64,7 @@ export class AppStore {
     this.session = new SessionStore(api);
     this.list = new FunctionListStore(api, env.page);
     this.pane = new FunctionPaneStore(api);
+    this.test = new TestTabStore(api);
     this.appearance = new AppearanceStore(api, env.colorScheme, env.applyTheme, env.initialAppearance);
     this.localData = new LocalDataStore(api);
     this.profileForm = new ProfileFormStore(api);

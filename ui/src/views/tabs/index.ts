@@ -6,6 +6,7 @@ import type { TabId } from "../../lib/tabs";
 import type { AppStore } from "../../stores/app.svelte";
 import Configuration from "./Configuration.svelte";
 import Overview from "./Overview.svelte";
+import Test from "./TestLazy.svelte";
 
 export type TabProps = {
   app: AppStore;
@@ -16,4 +17,5 @@ export type TabProps = {
 export const TAB_VIEWS: Record<TabId, Component<TabProps>> = {
   overview: Overview,
   configuration: Configuration,
+  test: Test,
 };

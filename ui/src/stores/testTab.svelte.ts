@@ -1,0 +1,512 @@
+// The Test tab of the selected function: its saved events and the one being edited
+// (drafts kept on every change, so nothing typed is lost), the payload's check, the
+// invocation and its result (the payload first, the figures when the log arrives), the
+// history, and comparing two invocations. Views render this and call its methods.
+import { Channel } from "@tauri-apps/api/core";
+import type { Api } from "../lib/api";
+import type {
+  Comparison,
+  ErrorPayload,
+  EventDraft,
+  InvocationKind,
+  InvocationOutcome,
+  InvocationRecord,
+  InvokeRequest,
+  PayloadCheck,
+  SavedEvent,
+  SharedEvent,
+  StreamChunk,
+  TemplateInfo,
+} from "../lib/bindings";
+
+export type TestApi = Pick<
+  Api,
+  | "listEvents"
+  | "createEvent"
+  | "updateEvent"
+  | "renameEvent"
+  | "duplicateEvent"
+  | "deleteEvent"
+  | "saveEventDraft"
+  | "discardEventDraft"
+  | "checkEventPayload"
+  | "eventTemplates"
+  | "renderEventTemplate"
+  | "exportEvents"
+  | "invokeFunction"
+  | "cancelInvocation"
+  | "invocationFigures"
+  | "invocationHistory"
+  | "compareInvocations"
+  | "listSharedEvents"
+  | "publishSharedEvent"
+  | "deleteSharedEvent"
+>;
+
+/** How the stream's chunks reach the store (a Tauri Channel in the app, a callback in tests). */
+export type ChunkChannel = (onChunk: (chunk: StreamChunk) => void) => Channel<StreamChunk>;
+
+export const defaultChannel: ChunkChannel = (onChunk) => {
+  const channel = new Channel<StreamChunk>();
+  channel.onmessage = onChunk;
+  return channel;
+};
+
+/** Typing settles before the payload is checked and the draft kept. */
+export const CHECK_DELAY_MS = 120;
+export const DRAFT_DELAY_MS = 200;
+
+/** Field errors of the event form, by field (`name`, `payload`, `qualifier`, `client_context`). */
+export type FieldErrors = Partial<Record<string, string>>;
+
+export class TestTabStore {
+  functionName = $state<string | null>(null);
+  events = $state.raw<SavedEvent[]>([]);
+  drafts = $state.raw<EventDraft[]>([]);
+  templates = $state.raw<TemplateInfo[]>([]);
+  /** The saved event being edited; `null` is a new, unnamed event. */
+  current = $state<string | null>(null);
+  text = $state("");
+  kind = $state<InvocationKind>("request");
+  qualifier = $state<string>("");
+  clientContext = $state<string>("");
+  check = $state.raw<PayloadCheck | null>(null);
+  fieldErrors = $state.raw<FieldErrors>({});
+  /** An error that belongs to no field (loading, saving, exporting). */
+  error = $state.raw<ErrorPayload | null>(null);
+  notice = $state<string | null>(null);
+
+  running = $state(false);
+  streamed = $state("");
+  result = $state.raw<InvocationRecord | null>(null);
+  figuresPending = $state(false);
+  invokeError = $state.raw<ErrorPayload | null>(null);
+
+  history = $state.raw<InvocationRecord[]>([]);
+  historyFilter = $state<InvocationOutcome | null>(null);
+  /** Up to two history ids picked for comparing (older first once compared). */
+  picked = $state.raw<number[]>([]);
+  comparison = $state.raw<{ before: InvocationRecord; after: InvocationRecord; diff: Comparison } | null>(null);
+
+  /** The console's shareable events of the function, once asked for (network). */
+  shared = $state.raw<SharedEvent[] | null>(null);
+  sharedBusy = $state(false);
+  sharedError = $state.raw<ErrorPayload | null>(null);
+
+  #api: TestApi;
+  #channel: ChunkChannel;
+  // Bumped when the function changes: answers for an earlier one are dropped.
+  #token = 0;
+  #checkTimer: ReturnType<typeof setTimeout> | null = null;
+  #draftTimer: ReturnType<typeof setTimeout> | null = null;
+  #pendingDraft: (() => Promise<unknown>) | null = null;
+
+  constructor(api: TestApi, channel: ChunkChannel = defaultChannel) {
+    this.#api = api;
+    this.#channel = channel;
+  }
+
+  /** Whether the editor holds something other than the saved event's payload. */
+  get dirty(): boolean {
+    const saved = this.current === null ? null : this.events.find((e) => e.name === this.current);
+    return saved ? saved.payload !== this.text : this.text.trim() !== "";
+  }
+
+  /** Why Invoke is disabled, or `null` when it is not. */
+  get invokeBlocked(): string | null {
+    if (this.running) return "An invocation is running.";
+    if (!this.check) return "Checking the payload…";
+    return this.check.problem?.message ?? null;
+  }
+
+  /** Shows `name`'s Test tab: its events (the draft of the last edited one), its history. */
+  async load(name: string | null) {
+    if (name === this.functionName) return;
+    await this.flushDraft();
+    const token = ++this.#token;
+    this.functionName = name;
+    this.events = [];
+    this.drafts = [];
+    this.history = [];
+    this.result = null;
+    this.comparison = null;
+    this.picked = [];
+    this.error = null;
+    this.invokeError = null;
+    this.streamed = "";
+    this.shared = null;
+    this.sharedError = null;
+    // What was in flight belongs to the function left behind (its answers are dropped).
+    this.running = false;
+    this.figuresPending = false;
+    this.sharedBusy = false;
+    this.#setEditor(null, "", "request", "");
+    if (name === null) return;
+    if (this.templates.length === 0) {
+      this.#api.eventTemplates().then((templates) => (this.templates = templates));
+    }
+    const [listed] = await Promise.all([this.#api.listEvents(name), this.loadHistory()]);
+    if (token !== this.#token) return;
+    if (listed.status === "error") {
+      this.error = listed.error;
+      return;
+    }
+    this.events = listed.data.events;
+    this.drafts = listed.data.drafts;
+    // Open where the user was typing: a draft of a saved event, else the new one, else
+    // the first event.
+    const draft = listed.data.drafts.find((d) => d.event_name !== null) ?? listed.data.drafts[0];
+    const first = draft ? draft.event_name : (listed.data.events[0]?.name ?? null);
+    this.select(first);
+  }
+
+  /** Edits a saved event (its draft, if any) or, with `null`, the new event. */
+  select(name: string | null) {
+    void this.flushDraft();
+    const event = name === null ? undefined : this.events.find((e) => e.name === name);
+    const draft = this.drafts.find((d) => d.event_name === (event ? event.name : null));
+    const text = draft?.payload ?? event?.payload ?? "";
+    this.#setEditor(event ? event.name : null, text, event?.invocation_kind ?? "request", event?.qualifier ?? "");
+  }
+
+  /** The user typed: check the payload and keep the draft once typing settles. */
+  edit(text: string) {
+    this.text = text;
+    // Until its check answers, the new text is not known to be valid.
+    this.check = null;
+    this.fieldErrors = { ...this.fieldErrors, payload: undefined };
+    this.#scheduleCheck();
+    const [name, fn] = [this.current, this.functionName];
+    if (fn === null) return;
+    this.#pendingDraft = () => this.#api.saveEventDraft(fn, name, text);
+    if (this.#draftTimer !== null) clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => void this.flushDraft(), DRAFT_DELAY_MS);
+  }
+
+  /** Writes the pending draft now (before switching function, or closing). */
+  async flushDraft() {
+    if (this.#draftTimer !== null) clearTimeout(this.#draftTimer);
+    this.#draftTimer = null;
+    const save = this.#pendingDraft;
+    this.#pendingDraft = null;
+    if (save) await save();
+  }
+
+  setKind(kind: InvocationKind) {
+    this.kind = kind;
+    this.#scheduleCheck(0);
+  }
+
+  /** Pretty-prints the payload (2 spaces); a payload that is not JSON stays as it is. */
+  format() {
+    try {
+      this.edit(JSON.stringify(JSON.parse(this.text), null, 2));
+    } catch {
+      // The marker already shows where the JSON breaks.
+    }
+  }
+
+  /** Saves the editor's payload into the current event. */
+  async save() {
+    const fn = this.functionName;
+    if (fn === null || this.current === null) return;
+    const saved = await this.#api.updateEvent(fn, this.current, this.#content());
+    if (this.#failedOnFields(saved)) return;
+    if (saved.status === "ok") {
+      this.#pendingDraft = null;
+      await this.#reloadEvents();
+      this.notice = `Saved "${saved.data.name}".`;
+    }
+  }
+
+  /** Saves the editor's payload as a new event named `name`. */
+  async saveAs(name: string): Promise<boolean> {
+    const fn = this.functionName;
+    if (fn === null) return false;
+    const created = await this.#api.createEvent(fn, name, this.#content());
+    if (this.#failedOnFields(created) || created.status === "error") return false;
+    // The unnamed draft became this event.
+    if (this.current === null) await this.#api.discardEventDraft(fn, null);
+    this.#pendingDraft = null;
+    await this.#reloadEvents();
+    this.select(created.data.name);
+    this.notice = `Saved "${created.data.name}".`;
+    return true;
+  }
+
+  async rename(newName: string): Promise<boolean> {
+    const fn = this.functionName;
+    if (fn === null || this.current === null) return false;
+    await this.flushDraft();
+    const renamed = await this.#api.renameEvent(fn, this.current, newName);
+    if (this.#failedOnFields(renamed) || renamed.status === "error") return false;
+    await this.#reloadEvents();
+    this.select(renamed.data.name);
+    return true;
+  }
+
+  async duplicate() {
+    const fn = this.functionName;
+    if (fn === null || this.current === null) return;
+    const copy = await this.#api.duplicateEvent(fn, this.current);
+    if (copy.status === "error") return void (this.error = copy.error);
+    await this.#reloadEvents();
+    this.select(copy.data.name);
+  }
+
+  /** Deletes the current event (the view asks first). */
+  async remove() {
+    const fn = this.functionName;
+    if (fn === null || this.current === null) return;
+    this.#pendingDraft = null;
+    const removed = await this.#api.deleteEvent(fn, this.current);
+    if (removed.status === "error") return void (this.error = removed.error);
+    this.notice = `Deleted "${this.current}".`;
+    await this.#reloadEvents();
+    this.select(this.events[0]?.name ?? null);
+  }
+
+  /** Starts a new event from a template (filled with the region, account and time). */
+  async fromTemplate(id: string) {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const rendered = await this.#api.renderEventTemplate(fn, id);
+    if (rendered.status === "error") return void (this.error = rendered.error);
+    this.select(null);
+    this.edit(rendered.data);
+  }
+
+  /** Starts a new event from an invocation's request payload. */
+  fromInvocation(record: InvocationRecord) {
+    this.select(null);
+    this.kind = record.kind;
+    this.qualifier = record.qualifier ?? "";
+    this.edit(record.request_payload);
+  }
+
+  /** Imports a JSON file's text as a new event named after the file. */
+  async importFile(fileName: string, text: string): Promise<boolean> {
+    const name = fileName.replace(/\.json$/i, "");
+    this.select(null);
+    this.edit(text);
+    const imported = await this.saveAs(name);
+    if (!imported && this.fieldErrors.payload) this.error = { code: "invalid_input", message: `${fileName}: ${this.fieldErrors.payload}`, fields: [] };
+    return imported;
+  }
+
+  /** Writes every event as `<dir>/<name>.json`. */
+  async exportAll(dir: string) {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const written = await this.#api.exportEvents(fn, this.events.map((e) => e.name), dir);
+    if (written.status === "error") return void (this.error = written.error);
+    this.notice = `Exported ${written.data.length} event${written.data.length === 1 ? "" : "s"} to ${dir}.`;
+  }
+
+  /** Invokes with the editor's payload; the result shows as soon as Lambda answers. */
+  async invoke(): Promise<InvocationRecord | null> {
+    const fn = this.functionName;
+    if (fn === null) return null;
+    return this.#run({
+      function_name: fn,
+      qualifier: this.qualifier.trim() || null,
+      kind: this.kind,
+      payload: this.text,
+      client_context: this.clientContext.trim() || null,
+      event_name: this.current,
+    });
+  }
+
+  cancel() {
+    void this.#api.cancelInvocation();
+  }
+
+  /** Runs a past invocation again, as it was (payload, type, qualifier, client context,
+   * event); the editor keeps what the user is editing. */
+  async rerun(record: InvocationRecord): Promise<InvocationRecord | null> {
+    return this.#run({
+      function_name: record.function_name,
+      qualifier: record.qualifier,
+      kind: record.kind,
+      payload: record.request_payload,
+      client_context: record.client_context,
+      event_name: record.event_name,
+    });
+  }
+
+  async #run(request: InvokeRequest): Promise<InvocationRecord | null> {
+    if (this.running) return null;
+    const token = this.#token;
+    this.running = true;
+    this.streamed = "";
+    this.invokeError = null;
+    this.fieldErrors = {};
+    const channel = this.#channel((chunk) => {
+      if (token === this.#token) this.streamed += chunk.text;
+    });
+    const answer = await this.#api.invokeFunction(request, channel);
+    if (token !== this.#token) return null;
+    this.running = false;
+    if (answer.status === "error") {
+      if (answer.error.fields.length > 0) {
+        this.fieldErrors = Object.fromEntries(answer.error.fields.map((f) => [f.field, f.message]));
+      } else if (answer.error.code !== "cancelled") {
+        // Stopping the wait is the user's own doing: nothing to report.
+        this.invokeError = answer.error;
+      }
+      return null;
+    }
+    this.result = answer.data;
+    void this.loadHistory();
+    if (needsFigures(answer.data)) void this.#fillFigures(answer.data.id, token);
+    return answer.data;
+  }
+
+  /** Shows a past invocation as the result. */
+  show(record: InvocationRecord) {
+    this.result = record;
+    if (needsFigures(record)) void this.#fillFigures(record.id, this.#token);
+  }
+
+  async loadHistory() {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const token = this.#token;
+    const listed = await this.#api.invocationHistory(fn, this.historyFilter);
+    if (token !== this.#token) return;
+    // The result on screen may have its figures already: the list's copy must not hide them.
+    const shown = this.result;
+    if (listed.status === "ok") this.history = listed.data.map((r) => (shown && r.id === shown.id && shown.full_log ? shown : r));
+  }
+
+  async filterHistory(outcome: InvocationOutcome | null) {
+    this.historyFilter = outcome;
+    await this.loadHistory();
+  }
+
+  /** Picks (or unpicks) an invocation for comparing; the third pick replaces the first. */
+  togglePick(id: number) {
+    this.picked = this.picked.includes(id) ? this.picked.filter((p) => p !== id) : [...this.picked, id].slice(-2);
+  }
+
+  /** Compares the two picked invocations, the older one first. */
+  async compare() {
+    if (this.picked.length !== 2) return;
+    const [olderId, newerId] = [...this.picked].sort((a, b) => a - b);
+    const before = this.history.find((r) => r.id === olderId);
+    const after = this.history.find((r) => r.id === newerId);
+    if (!before || !after) return;
+    const diff = await this.#api.compareInvocations(olderId, newerId);
+    if (diff.status === "error") return void (this.error = diff.error);
+    this.comparison = { before, after, diff: diff.data };
+  }
+
+  closeComparison() {
+    this.comparison = null;
+  }
+
+  /** Lists the console's shareable events of the function (EventBridge Schemas). */
+  async loadShared() {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const token = this.#token;
+    this.sharedBusy = true;
+    const listed = await this.#api.listSharedEvents(fn);
+    if (token !== this.#token) return;
+    this.sharedBusy = false;
+    this.sharedError = listed.status === "error" ? listed.error : null;
+    if (listed.status === "ok") this.shared = listed.data;
+  }
+
+  /** Shares the current event (its editor text) under its name; `overwrite` replaces one. */
+  async share(overwrite: boolean) {
+    const fn = this.functionName;
+    if (fn === null || this.current === null) return;
+    this.sharedBusy = true;
+    const shared = await this.#api.publishSharedEvent(fn, this.current, this.text, overwrite);
+    this.sharedBusy = false;
+    if (shared.status === "error") return void (this.sharedError = shared.error);
+    this.notice = `Shared "${this.current}" with the console.`;
+    await this.loadShared();
+  }
+
+  async unshare(name: string) {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const removed = await this.#api.deleteSharedEvent(fn, name);
+    if (removed.status === "error") return void (this.sharedError = removed.error);
+    await this.loadShared();
+  }
+
+  /** Keeps a shared event in the local library (under its name). */
+  async useShared(event: SharedEvent) {
+    this.select(null);
+    this.edit(event.json);
+    await this.saveAs(event.name);
+  }
+
+  async #fillFigures(id: number, token: number) {
+    this.figuresPending = true;
+    const filled = await this.#api.invocationFigures(id);
+    if (token !== this.#token) return;
+    this.figuresPending = false;
+    if (filled.status !== "ok") return;
+    if (this.result?.id === id) this.result = filled.data;
+    this.history = this.history.map((r) => (r.id === id ? filled.data : r));
+  }
+
+  #content() {
+    return { payload: this.text, invocation_kind: this.kind, qualifier: this.qualifier.trim() || null };
+  }
+
+  /** Puts field errors next to their fields; true when the answer was one. */
+  #failedOnFields(answer: { status: "ok" } | { status: "error"; error: ErrorPayload }): boolean {
+    if (answer.status === "ok") {
+      this.fieldErrors = {};
+      return false;
+    }
+    if (answer.error.fields.length === 0) {
+      this.error = answer.error;
+      return false;
+    }
+    this.fieldErrors = Object.fromEntries(answer.error.fields.map((f) => [f.field, f.message]));
+    return true;
+  }
+
+  async #reloadEvents() {
+    const fn = this.functionName;
+    if (fn === null) return;
+    const listed = await this.#api.listEvents(fn);
+    if (listed.status === "ok") {
+      this.events = listed.data.events;
+      this.drafts = listed.data.drafts;
+    }
+  }
+
+  #setEditor(name: string | null, text: string, kind: InvocationKind, qualifier: string) {
+    this.current = name;
+    this.text = text;
+    this.kind = kind;
+    this.qualifier = qualifier;
+    this.fieldErrors = {};
+    this.notice = null;
+    this.#scheduleCheck(0);
+  }
+
+  #scheduleCheck(delay = CHECK_DELAY_MS) {
+    if (this.#checkTimer !== null) clearTimeout(this.#checkTimer);
+    const [text, kind, token] = [this.text, this.kind, this.#token];
+    this.#checkTimer = setTimeout(async () => {
+      const check = await this.#api.checkEventPayload(text, kind);
+      // Only the check of what the editor still holds counts.
+      if (token === this.#token && text === this.text && kind === this.kind) this.check = check;
+    }, delay);
+  }
+}
+
+/** Whether the figures are still to come from the log group. */
+export function needsFigures(record: InvocationRecord): boolean {
+  const ran = record.outcome === "succeeded" || record.outcome === "function_error";
+  const synchronous = record.kind === "request" || record.kind === "stream";
+  return ran && synchronous && record.full_log === null;
+}
