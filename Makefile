@@ -72,13 +72,18 @@ test-package: package
 # refresh vs a bare SDK paginator, (b) loading 10,000 saved functions, (c) app start to
 # 10,000 saved functions on screen vs an empty window and a static first screen, (d) idle
 # memory vs an empty window, in the real app under Xvfb; the .deb's size; the palette's
-# search per keystroke.
+# search per keystroke; invocation: (a) `ldeck invoke` vs `aws lambda invoke` (awscli,
+# pinned in .tools/ by setup), (b) Invoke click to payload on screen vs the bare SDK call.
 bench: setup build package
+	@scripts/setup.sh bench
 	$(CARGO) build --release -p lambda-deck-devtools
+	$(CARGO) build --release -p lambda-deck --bin ldeck
 	target/release/ldeck-dev bench refresh --functions 2000
 	target/release/ldeck-dev bench load-cache --functions 10000
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/startup.bench.mjs
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/memory.bench.mjs
+	target/release/ldeck-dev bench invoke-cli --rounds 15
+	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/invoke.bench.mjs
 	@ls -l target/release/bundle/deb/*.deb | awk '{ printf ".deb size: %.2f MB (%d bytes)\n", $$5 / 1048576, $$5 }'
 	cd ui && npm run bench --silent
 

@@ -1,6 +1,8 @@
 //! The Invoke and InvokeWithResponseStream calls, and what they answer as plain data.
 
 use aws_sdk_lambda::error::ProvideErrorMetadata;
+use aws_sdk_lambda::operation::invoke::InvokeError;
+use aws_sdk_lambda::operation::invoke_with_response_stream::InvokeWithResponseStreamError;
 use aws_sdk_lambda::operation::RequestId;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
@@ -174,24 +176,54 @@ async fn stream(
     Ok(answer)
 }
 
+/// What the two Invoke operations' errors say, by their modelled exception types.
+trait InvokeFailure: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static {
+    /// Lambda Managed Instances refuse LogType=Tail with an InvalidParameterValueException
+    /// that has no code of its own: its message is what tells it apart (as in the SAM CLI).
+    fn tail_not_supported(&self) -> bool;
+    fn function_missing(&self) -> bool;
+    fn payload_too_large(&self) -> bool;
+}
+
+const TAIL_NOT_SUPPORTED: &str = "Tail logs are not supported";
+
+impl InvokeFailure for InvokeError {
+    fn tail_not_supported(&self) -> bool {
+        matches!(self, InvokeError::InvalidParameterValueException(e) if e.message().is_some_and(|m| m.contains(TAIL_NOT_SUPPORTED)))
+    }
+    fn function_missing(&self) -> bool {
+        self.is_resource_not_found_exception()
+    }
+    fn payload_too_large(&self) -> bool {
+        self.is_request_too_large_exception()
+    }
+}
+
+impl InvokeFailure for InvokeWithResponseStreamError {
+    fn tail_not_supported(&self) -> bool {
+        matches!(self, InvokeWithResponseStreamError::InvalidParameterValueException(e) if e.message().is_some_and(|m| m.contains(TAIL_NOT_SUPPORTED)))
+    }
+    fn function_missing(&self) -> bool {
+        self.is_resource_not_found_exception()
+    }
+    fn payload_too_large(&self) -> bool {
+        self.is_request_too_large_exception()
+    }
+}
+
 /// Classifies a failed call; exceptions a user can act on are said plainly.
 fn refusal<E, R>(err: aws_sdk_lambda::error::SdkError<E, R>, endpoint: &str, request: &CheckedRequest) -> Refusal
 where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    E: InvokeFailure,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let service = err.as_service_error();
-    let code = service.and_then(|e| e.code()).map(str::to_string);
-    let message = service.and_then(|e| e.message()).unwrap_or_default().to_string();
-    match code.as_deref() {
-        Some("InvalidParameterValueException") if message.contains("Tail logs are not supported") => {
-            Refusal::TailNotSupported
-        }
-        Some("ResourceNotFoundException") => Refusal::Other(Error::NotFound(match &request.qualifier {
+    match err.as_service_error() {
+        Some(e) if e.tail_not_supported() => Refusal::TailNotSupported,
+        Some(e) if e.function_missing() => Refusal::Other(Error::NotFound(match &request.qualifier {
             Some(q) => format!("There is no function \"{}\" with version or alias \"{q}\".", request.function_name),
             None => format!("There is no function named \"{}\".", request.function_name),
         })),
-        Some("RequestTooLargeException") => Refusal::Other(Error::InvalidInput(format!(
+        Some(e) if e.payload_too_large() => Refusal::Other(Error::InvalidInput(format!(
             "AWS refused the payload as too large for a {} invocation.",
             request.kind.label()
         ))),
@@ -222,6 +254,55 @@ fn take_complete_utf8(buffer: &mut Vec<u8>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_lambda::operation::invoke::InvokeOutput;
+    use aws_sdk_lambda::types::error::{InvalidParameterValueException, ResourceNotFoundException};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+    fn request() -> CheckedRequest {
+        CheckedRequest {
+            function_name: "managed-fn".into(),
+            qualifier: None,
+            kind: InvocationKind::Request,
+            payload: "{}".into(),
+            client_context: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_function_that_refuses_the_log_tail_is_invoked_again_without_it() {
+        // What Lambda Managed Instances answer to LogType=Tail (aws-facts.md, "Invoke").
+        let refused = mock!(aws_sdk_lambda::Client::invoke)
+            .match_requests(|r| r.log_type() == Some(&LogType::Tail))
+            .then_error(|| {
+                InvokeError::InvalidParameterValueException(
+                    InvalidParameterValueException::builder()
+                        .message("Tail logs are not supported for functions on Lambda Managed Instances")
+                        .build(),
+                )
+            });
+        let answered = mock!(aws_sdk_lambda::Client::invoke)
+            .match_requests(|r| r.log_type() == Some(&LogType::None))
+            .then_output(|| InvokeOutput::builder().status_code(200).payload(Blob::new("\"ok\"")).build());
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&refused, &answered]);
+        let answer = run(&client, "test", &request(), &mut |_| {}).await.unwrap();
+        assert!(answer.tail_refused);
+        assert_eq!(answer.payload.as_deref(), Some(&b"\"ok\""[..]));
+        assert_eq!(answer.log_tail, None);
+        assert_eq!((refused.num_calls(), answered.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn other_refusals_are_not_retried_and_a_missing_function_is_named() {
+        let missing = mock!(aws_sdk_lambda::Client::invoke).then_error(|| {
+            InvokeError::ResourceNotFoundException(
+                ResourceNotFoundException::builder().message("Function not found").build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&missing]);
+        let err = run(&client, "test", &request(), &mut |_| {}).await.unwrap_err();
+        assert_eq!(err.to_string(), "There is no function named \"managed-fn\".");
+        assert_eq!(missing.num_calls(), 1);
+    }
 
     #[test]
     fn a_utf8_sequence_split_across_chunks_is_joined() {

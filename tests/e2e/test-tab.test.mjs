@@ -4,6 +4,9 @@
 // run, drafts that survive switching function, the history with re-run and compare.
 // One app launch for all of it.
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chord, CONTROL, launchApp, openFunction, saveScreenshot, startLocalAws } from "./harness.mjs";
 
@@ -220,6 +223,18 @@ describe("the Test tab", { timeout: 420_000 }, () => {
     assert.ok(changed.length > 0, "the requests differ by JSON path");
     await session.execute("document.querySelector('[data-testid=comparison]').scrollIntoView()");
     await saveScreenshot(session, "63-compare-invocations");
+  });
+
+  it("exports the events as plain JSON files", async () => {
+    const { session } = app;
+    const dir = mkdtempSync(join(tmpdir(), "lambda-deck-e2e-export-"));
+    await click(session, "[data-testid=export-events]");
+    await (await session.find("[data-testid=export-dir]")).type(dir);
+    await click(session, "[data-testid=export-submit]");
+    const notice = await session.waitFor("the export notice", async () => (await session.findAll("[data-testid=test-notice]"))[0] ?? null);
+    assert.match(await notice.textContent(), /Exported 2 events/);
+    assert.deepEqual(readdirSync(dir).sort(), ["happy path.json", "queue message.json"]);
+    assert.match(readFileSync(join(dir, "queue message.json"), "utf8"), /"Records"/);
   });
 
   it("deletes an event after asking once", async () => {

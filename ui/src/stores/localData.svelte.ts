@@ -3,6 +3,8 @@
 import type { Api } from "../lib/api";
 import type { ErrorPayload, LocalDataSummary, Scope } from "../lib/bindings";
 
+type LocalDataApi = Pick<Api, "localData" | "clearLocalData" | "invocationHistoryLimit" | "setInvocationHistoryLimit">;
+
 /** What a clear is about: one profile and region, or everything (`null`). */
 export type ClearTarget = { scope: Scope | null };
 
@@ -12,17 +14,23 @@ export class LocalDataStore {
   /** The clear waiting for the user's yes. */
   confirming = $state<ClearTarget | null>(null);
   clearing = $state(false);
+  /** How many invocations the Test tab's history keeps per function. */
+  historyLimit = $state<number | null>(null);
+  historyLimitError = $state<string | null>(null);
 
   // Bumped by every load and clear: an older answer does not overwrite a newer one.
   #token = 0;
-  #api: Pick<Api, "localData" | "clearLocalData">;
+  #api: LocalDataApi;
 
-  constructor(api: Pick<Api, "localData" | "clearLocalData">) {
+  constructor(api: LocalDataApi) {
     this.#api = api;
   }
 
   async load() {
     const mine = ++this.#token;
+    this.#api.invocationHistoryLimit().then((limit) => {
+      if (limit.status === "ok") this.historyLimit = limit.data;
+    });
     const answer = await this.#api.localData();
     if (mine !== this.#token) return;
     if (answer.status === "ok") {
@@ -60,5 +68,16 @@ export class LocalDataStore {
       this.error = null;
     }
     return target;
+  }
+
+  /** Keeps `keep` invocations per function (checked in the core: 1 to 10,000). */
+  async setHistoryLimit(keep: number) {
+    const answer = await this.#api.setInvocationHistoryLimit(keep);
+    if (answer.status === "ok") {
+      this.historyLimit = answer.data;
+      this.historyLimitError = null;
+    } else {
+      this.historyLimitError = answer.error.fields[0]?.message ?? answer.error.message;
+    }
   }
 }

@@ -19,9 +19,32 @@ function summary(scopes: number): LocalDataSummary {
   };
 }
 
+/** The history-limit commands, answering as the core does (1 to 10,000). */
+function historyApi() {
+  return {
+    invocationHistoryLimit: vi.fn(async () => ok(100)),
+    setInvocationHistoryLimit: vi.fn(async (keep: number) =>
+      keep >= 1 && keep <= 10_000
+        ? ok(keep)
+        : ({ status: "error", error: { code: "invalid_input", message: "m", fields: [{ field: "history_limit", message: "Keep between 1 and 10000 invocations per function." }] } } as const),
+    ),
+  };
+}
+
 describe("local data", () => {
+  it("shows how many invocations are kept and changes it, with the core's error at the field", async () => {
+    const api = { ...historyApi(), localData: vi.fn(async () => ok(summary(1))), clearLocalData: vi.fn() };
+    const store = new LocalDataStore(api as never);
+    await store.load();
+    expect(store.historyLimit).toBe(100);
+    await store.setHistoryLimit(0);
+    expect([store.historyLimit, store.historyLimitError]).toEqual([100, "Keep between 1 and 10000 invocations per function."]);
+    await store.setHistoryLimit(250);
+    expect([store.historyLimit, store.historyLimitError]).toEqual([250, null]);
+  });
+
   it("asks once, then clears what was asked about", async () => {
-    const api = { localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => ok(summary(1))) };
+    const api = { ...historyApi(), localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => ok(summary(1))) };
     const store = new LocalDataStore(api as never);
     await store.load();
     store.ask(scope);
@@ -33,7 +56,7 @@ describe("local data", () => {
   });
 
   it("deletes nothing when the user says no", async () => {
-    const api = { localData: vi.fn(), clearLocalData: vi.fn() };
+    const api = { ...historyApi(), localData: vi.fn(), clearLocalData: vi.fn() };
     const store = new LocalDataStore(api as never);
     store.ask(null);
     store.cancel();
@@ -42,7 +65,7 @@ describe("local data", () => {
   });
 
   it("says why a clear failed and keeps what it showed", async () => {
-    const api = { localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => fail("internal", "disk")) };
+    const api = { ...historyApi(), localData: vi.fn(async () => ok(summary(2))), clearLocalData: vi.fn(async () => fail("internal", "disk")) };
     const store = new LocalDataStore(api as never);
     await store.load();
     store.ask(null);
@@ -53,7 +76,7 @@ describe("local data", () => {
 
   it("does not let a slow load overwrite what a clear left", async () => {
     const slow = deferred<ReturnType<typeof ok<LocalDataSummary>>>();
-    const api = { localData: vi.fn(() => slow.promise), clearLocalData: vi.fn(async () => ok(summary(0))) };
+    const api = { ...historyApi(), localData: vi.fn(() => slow.promise), clearLocalData: vi.fn(async () => ok(summary(0))) };
     const store = new LocalDataStore(api as never);
     const loading = store.load();
     store.ask(null);

@@ -471,6 +471,9 @@ describe("the Test tab", () => {
       expect(await invoked).toEqual(answered);
       expect(store.running).toBe(false);
       expect(store.result).toEqual(answered);
+      // The figures are asked for once the payload has been painted.
+      expect(store.figuresPending).toBe(false);
+      await vi.advanceTimersByTimeAsync(0);
       expect(store.figuresPending).toBe(true);
     });
 
