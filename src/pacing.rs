@@ -18,6 +18,10 @@ use crate::scope::Scope;
 pub const CONTROL_PLANE_RATE: f64 = 10.0;
 /// Requests that may go at once after a quiet period.
 pub const CONTROL_PLANE_BURST: f64 = 5.0;
+/// CloudWatch Logs reads (FilterLogEvents) of one profile and region: the account's quota
+/// is 5 requests/s shared with every other tool (aws-facts.md, "CloudWatch Logs").
+pub const LOG_READ_RATE: f64 = 3.0;
+pub const LOG_READ_BURST: f64 = 2.0;
 
 /// A token bucket: `acquire` waits until a request may go.
 #[derive(Debug)]
@@ -49,6 +53,16 @@ impl RateLimiter {
         limiters
             .entry(scope.clone())
             .or_insert_with(|| Arc::new(RateLimiter::new(CONTROL_PLANE_RATE, CONTROL_PLANE_BURST)))
+            .clone()
+    }
+
+    /// The limiter shared by every CloudWatch Logs read of `scope` in this process.
+    pub fn for_log_reads(scope: &Scope) -> Arc<RateLimiter> {
+        static LIMITERS: OnceLock<Mutex<HashMap<Scope, Arc<RateLimiter>>>> = OnceLock::new();
+        let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        limiters
+            .entry(scope.clone())
+            .or_insert_with(|| Arc::new(RateLimiter::new(LOG_READ_RATE, LOG_READ_BURST)))
             .clone()
     }
 

@@ -7,11 +7,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
 pub use super::kind::InvocationKind;
 use super::payload::check_payload;
-use crate::functions::names::check_function_name;
+pub use super::types::{EventContent, EventDraft, EventsView, SavedEvent};
+use crate::functions::names::{check_function_name, check_qualifier};
 use crate::scope::Scope;
 use crate::store::{run_blocking, Store};
 use crate::{Error, FieldError};
@@ -20,47 +19,11 @@ use crate::{Error, FieldError};
 /// we allow more locally, bounded so the list stays readable.
 pub const MAX_EVENT_NAME_LENGTH: usize = 100;
 
-/// One saved test event of a function.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct SavedEvent {
-    pub function_name: String,
-    pub name: String,
-    /// The JSON text exactly as the user wrote it (formatting kept).
-    pub payload: String,
-    pub invocation_kind: InvocationKind,
-    /// A version or alias; `None` is $LATEST.
-    pub qualifier: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// What the user typed into an event and has not saved: kept on every change, so a
-/// closed window, a crash or switching function loses nothing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EventDraft {
-    pub function_name: String,
-    /// The saved event it edits, or `None` for a new event not yet named.
-    pub event_name: Option<String>,
-    pub payload: String,
-    pub updated_at: String,
-}
-
 /// The library of one profile and region, over the store.
 #[derive(Debug, Clone)]
 pub struct EventLibrary {
     store: Arc<Store>,
     scope: Scope,
-}
-
-/// What a new or changed event holds.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct EventContent {
-    pub payload: String,
-    pub invocation_kind: InvocationKind,
-    pub qualifier: Option<String>,
 }
 
 impl EventLibrary {
@@ -75,6 +38,18 @@ impl EventLibrary {
     pub async fn list(&self, function_name: &str) -> Result<Vec<SavedEvent>, Error> {
         let function_name = checked_function(function_name)?;
         self.blocking(move |store, scope| store.list_events(scope, &function_name)).await
+    }
+
+    /// The events and drafts of a function, read together.
+    pub async fn view(&self, function_name: &str) -> Result<EventsView, Error> {
+        let function_name = checked_function(function_name)?;
+        self.blocking(move |store, scope| {
+            Ok(EventsView {
+                events: store.list_events(scope, &function_name)?,
+                drafts: store.list_drafts(scope, &function_name)?,
+            })
+        })
+        .await
     }
 
     pub async fn get(&self, function_name: &str, name: &str) -> Result<SavedEvent, Error> {
@@ -162,13 +137,7 @@ impl EventLibrary {
             .await
             .map_err(|e| Error::InvalidInput(format!("Cannot read {}: {e}", path.display())))?;
         if let Some(problem) = check_payload(&payload, InvocationKind::Request).problem {
-            let place = problem.line.map(|l| format!(" (line {l}, column {})", problem.column.unwrap_or(1)));
-            return Err(Error::InvalidInput(format!(
-                "{} is not an event: {}{}",
-                path.display(),
-                problem.message,
-                place.unwrap_or_default()
-            )));
+            return Err(Error::InvalidInput(format!("{} is not an event: {}", path.display(), problem.describe())));
         }
         let name = match name {
             Some(name) => name.to_string(),
@@ -197,6 +166,23 @@ impl EventLibrary {
             written.push(path);
         }
         Ok(written)
+    }
+
+    /// Writes the named events (all of them when `names` is empty) as plain JSON files in
+    /// `dir` as the user typed it (`~/x` is under the home directory); returns the paths.
+    pub async fn export(&self, function_name: &str, names: &[String], dir: &str) -> Result<Vec<String>, Error> {
+        if dir.trim().is_empty() {
+            return Err(Error::InvalidFields(vec![FieldError::new("dir", "Name a folder to export to.")]));
+        }
+        let mut events = self.list(function_name).await?;
+        if !names.is_empty() {
+            if let Some(name) = names.iter().find(|name| !events.iter().any(|e| &e.name == *name)) {
+                return Err(missing(function_name, name));
+            }
+            events.retain(|event| names.contains(&event.name));
+        }
+        let written = self.export_files(&events, &user_path(dir)).await?;
+        Ok(written.into_iter().map(|path| path.display().to_string()).collect())
     }
 
     /// Keeps what the user typed into an event (or a new one, `event_name` `None`).
@@ -249,19 +235,11 @@ pub fn check_event_name(name: &str) -> Result<String, Error> {
 
 fn check_content(content: &EventContent) -> Result<(), Error> {
     if let Some(problem) = check_payload(&content.payload, InvocationKind::Request).problem {
-        let place = problem.line.map(|l| format!(" (line {l}, column {})", problem.column.unwrap_or(1)));
-        return Err(Error::InvalidFields(vec![FieldError::new(
-            "payload",
-            format!("{}{}", problem.message, place.unwrap_or_default()),
-        )]));
+        return Err(Error::InvalidFields(vec![FieldError::new("payload", problem.describe())]));
     }
     if let Some(qualifier) = &content.qualifier {
-        check_function_name(&format!("f:{qualifier}")).map_err(|_| {
-            Error::InvalidFields(vec![FieldError::new(
-                "qualifier",
-                format!("\"{qualifier}\" is not a version or alias name."),
-            )])
-        })?;
+        check_qualifier(qualifier)
+            .map_err(|message| Error::InvalidFields(vec![FieldError::new("qualifier", message)]))?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod library;
 pub mod payload;
 pub mod sharing;
 pub mod templates;
+pub mod types;
 
 pub use library::{EventDraft, EventLibrary, InvocationKind, SavedEvent};
 pub use payload::{check_payload, PayloadCheck, PayloadProblem};

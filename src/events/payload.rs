@@ -36,6 +36,16 @@ pub struct PayloadProblem {
     pub column: Option<u32>,
 }
 
+impl PayloadProblem {
+    /// The message with its place: "Not valid JSON: … (line 2, column 8)".
+    pub fn describe(&self) -> String {
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{} (line {line}, column {column})", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
 /// The limit of a payload for this kind of invocation.
 pub fn payload_limit(kind: InvocationKind) -> usize {
     match kind {
@@ -80,10 +90,7 @@ pub fn check_payload(payload: &str, kind: InvocationKind) -> PayloadCheck {
 pub fn payload_to_send(payload: &str, kind: InvocationKind) -> Result<String, Error> {
     let check = check_payload(payload, kind);
     match check.problem {
-        Some(problem) => Err(Error::InvalidInput(match (problem.line, problem.column) {
-            (Some(line), Some(column)) => format!("{} (line {line}, column {column})", problem.message),
-            _ => problem.message,
-        })),
+        Some(problem) => Err(Error::InvalidInput(problem.describe())),
         None if payload.trim().is_empty() => Ok("{}".to_string()),
         None => Ok(payload.to_string()),
     }
@@ -105,6 +112,86 @@ pub fn describe_size(bytes: usize) -> String {
         b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
     }
+}
+
+/// The JSON text pretty-printed (2-space indent) token by token: keys keep their order
+/// and numbers their digits (`1.0`, integers beyond 2^53), which parsing and printing
+/// again would not. `None` when the text is not JSON.
+pub fn pretty_json(text: &str) -> Option<String> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    Some(relayout(text.trim(), Layout::Pretty))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// As `serde_json::to_string_pretty`: 2-space indent, `"key": value`, `{}` and `[]`
+    /// for empty containers.
+    Pretty,
+    /// As `serde_json::to_string`: no whitespace between tokens.
+    Compact,
+}
+
+/// Re-lays out JSON text token by token, keeping key order (which re-serializing through
+/// `serde_json::Value` would not). Whitespace inside strings is kept; all other
+/// whitespace is replaced by the layout's.
+pub(crate) fn relayout(json: &str, layout: Layout) -> String {
+    let bytes = json.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
+    let pretty = layout == Layout::Pretty;
+    let newline = |out: &mut Vec<u8>, depth: usize| {
+        if pretty {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', depth * 2));
+        }
+    };
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        i += 1;
+        if in_string {
+            out.push(byte);
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                out.push(byte);
+            }
+            b'{' | b'[' => {
+                let close = if byte == b'{' { b'}' } else { b']' };
+                let next = i + bytes[i..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+                out.push(byte);
+                if bytes.get(next) == Some(&close) {
+                    out.push(close);
+                    i = next + 1;
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(byte);
+            }
+            b',' => {
+                out.push(byte);
+                newline(&mut out, depth);
+            }
+            b':' => out.extend_from_slice(if pretty { b": " } else { b":" }),
+            b' ' | b'\n' | b'\r' | b'\t' => {}
+            _ => out.push(byte),
+        }
+    }
+    // Only ASCII whitespace was dropped, so multi-byte characters are intact.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -139,6 +226,16 @@ mod tests {
         );
         let too_big = format!("\"{}\"", "x".repeat(SYNC_PAYLOAD_LIMIT_BYTES));
         assert!(check_payload(&too_big, InvocationKind::Request).problem.is_some());
+    }
+
+    #[test]
+    fn pretty_printing_keeps_key_order_and_every_digit() {
+        let text = r#"{"z": 1.0, "a": [12345678901234567890, {}], "s": "a  b"}"#;
+        assert_eq!(
+            pretty_json(text).unwrap(),
+            "{\n  \"z\": 1.0,\n  \"a\": [\n    12345678901234567890,\n    {}\n  ],\n  \"s\": \"a  b\"\n}"
+        );
+        assert_eq!(pretty_json("{oops"), None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ use aws_smithy_types::date_time::DateTime;
 use base64::Engine;
 use serde::Serialize;
 
+use super::payload::{relayout, Layout};
 use crate::Error;
 
 /// What a template is filled with: where the function runs, and when "now" is.
@@ -654,78 +655,6 @@ fn fill(template: &str, vars: &mut Vars, layout: Layout) -> Result<String, Strin
 fn json_escape(value: &str) -> String {
     let quoted = serde_json::Value::from(value).to_string();
     quoted.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(&quoted).to_string()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    /// As `serde_json::to_string_pretty`: 2-space indent, `"key": value`, `{}` and `[]`
-    /// for empty containers.
-    Pretty,
-    /// As `serde_json::to_string`: no whitespace between tokens.
-    Compact,
-}
-
-/// Re-lays out JSON text token by token, keeping key order (which re-serializing through
-/// `serde_json::Value` would not). Whitespace inside strings is kept; all other
-/// whitespace is replaced by the layout's.
-fn relayout(json: &str, layout: Layout) -> String {
-    let bytes = json.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 2);
-    let pretty = layout == Layout::Pretty;
-    let newline = |out: &mut Vec<u8>, depth: usize| {
-        if pretty {
-            out.push(b'\n');
-            out.extend(std::iter::repeat_n(b' ', depth * 2));
-        }
-    };
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let byte = bytes[i];
-        i += 1;
-        if in_string {
-            out.push(byte);
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                out.push(byte);
-            }
-            b'{' | b'[' => {
-                let close = if byte == b'{' { b'}' } else { b']' };
-                let next = i + bytes[i..].iter().take_while(|b| b.is_ascii_whitespace()).count();
-                out.push(byte);
-                if bytes.get(next) == Some(&close) {
-                    out.push(close);
-                    i = next + 1;
-                } else {
-                    depth += 1;
-                    newline(&mut out, depth);
-                }
-            }
-            b'}' | b']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(byte);
-            }
-            b',' => {
-                out.push(byte);
-                newline(&mut out, depth);
-            }
-            b':' => out.extend_from_slice(if pretty { b": " } else { b":" }),
-            b' ' | b'\n' | b'\r' | b'\t' => {}
-            _ => out.push(byte),
-        }
-    }
-    // Only ASCII whitespace was dropped, so multi-byte characters are intact.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Counts renders, so two renders in the same instant still get different ids.

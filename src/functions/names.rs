@@ -29,6 +29,16 @@ pub fn check_function_name(reference: &str) -> Result<FunctionReference<'_>, Err
     })
 }
 
+/// Checks a version or alias name as a qualifier (`1`, `live`, `$LATEST`); the error
+/// says what it may hold.
+pub fn check_qualifier(qualifier: &str) -> Result<(), String> {
+    // Checked as the qualifier of a reference, by the same rules as a typed `name:qualifier`.
+    match parse(&format!("f:{qualifier}")) {
+        Some(reference) if reference.qualifier == Some(qualifier) => Ok(()),
+        _ => Err(format!("\"{qualifier}\" is not a version or alias name.")),
+    }
+}
+
 fn parse(reference: &str) -> Option<FunctionReference<'_>> {
     if reference.is_empty() || reference.len() > MAX_REFERENCE_LENGTH {
         return None;

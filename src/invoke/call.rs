@@ -12,7 +12,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::request::CheckedRequest;
-use crate::events::library::InvocationKind;
+use crate::events::kind::InvocationKind;
 use crate::Error;
 
 /// What Lambda answered to one call (a function error is an answer, not an `Err`).

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::result::InvocationRecord;
+use super::types::InvocationRecord;
 
 /// What differs between two invocations (`before` is the older one, as chosen).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_smithy_types::date_time::{DateTime, Format};
 use tokio_util::sync::CancellationToken;
 
-use super::result::{InvocationRecord, LogLine, ReportSource};
+use super::types::{InvocationRecord, LogLine, ReportSource};
 use crate::functions::FunctionDetails;
 use crate::logs::report::{parse_report_line, ReportFigures};
+use crate::pacing::RateLimiter;
 use crate::{timestamps, Error};
 
 /// Waits between reads while the log arrives (about 15 s in all). Each read is one
@@ -60,14 +60,19 @@ struct Event {
 }
 
 /// Polls the log group until this request's REPORT line is there (or the time is up)
-/// and returns it with the request's lines.
+/// and returns it with the request's lines. `match_by_time`: where the log's request ids
+/// differ from the call's (an emulator behind a custom endpoint), the REPORT written as
+/// the call ended is taken; against AWS only the request id counts, so another request's
+/// REPORT is never taken for this one.
 pub(crate) async fn request_log(
     client: &aws_sdk_cloudwatchlogs::Client,
     endpoint: &str,
     log_group: &str,
     record: &InvocationRecord,
+    match_by_time: bool,
     cancel: &CancellationToken,
 ) -> Result<RequestLog, Error> {
+    let pacer = RateLimiter::for_log_reads(&record.scope);
     let started_ms = DateTime::from_str(&record.started_at, Format::DateTime)
         .map_err(|_| Error::Internal(format!("unreadable start time {}", record.started_at)))?
         .to_millis()
@@ -78,9 +83,9 @@ pub(crate) async fn request_log(
             _ = cancel.cancelled() => return Err(Error::Cancelled),
             _ = tokio::time::sleep(Duration::from_millis(delay)) => {}
         }
-        let events = read_events(client, endpoint, log_group, started_ms - CLOCK_SLACK_MS).await?;
+        let events = read_events(client, endpoint, log_group, started_ms - CLOCK_SLACK_MS, &pacer).await?;
         let ended_ms = started_ms + record.round_trip_ms as i64;
-        last = find_request(&events, record.request_id.as_deref(), ended_ms);
+        last = find_request(&events, record.request_id.as_deref(), match_by_time.then_some(ended_ms));
         if last.report.is_some() {
             break;
         }
@@ -93,6 +98,7 @@ async fn read_events(
     endpoint: &str,
     log_group: &str,
     since_ms: i64,
+    pacer: &RateLimiter,
 ) -> Result<Vec<Event>, Error> {
     let mut events = Vec::new();
     let mut pages = client
@@ -103,6 +109,7 @@ async fn read_events(
         .page_size(10_000)
         .send();
     for _ in 0..MAX_PAGES_PER_POLL {
+        pacer.acquire().await;
         match pages.next().await {
             None => break,
             Some(Ok(page)) => events.extend(page.events().iter().map(|event| Event {
@@ -111,32 +118,31 @@ async fn read_events(
                 message: event.message.clone().unwrap_or_default(),
             })),
             // The group is created with the function's first log line: not there yet.
-            Some(Err(err)) if err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException") => {
-                break
-            }
+            Some(Err(err)) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => break,
             Some(Err(err)) => return Err(Error::from_sdk(err, endpoint)),
         }
     }
     Ok(events)
 }
 
-/// Finds the request's REPORT: by its request id, or else — where the log's request ids
-/// differ from the call's (the local AWS) — the REPORT written closest to the moment the
-/// call ended (Lambda writes REPORT as the invocation ends). Its lines are those of its log stream from its START (or the end of the
+/// Finds the request's REPORT: by its request id, or else, when `ended_ms` is given
+/// (matching by time), the REPORT written closest to the moment the call ended (Lambda
+/// writes REPORT as the invocation ends). Its lines are those of its log stream from its START (or the end of the
 /// previous request) to its REPORT.
-fn find_request(events: &[Event], request_id: Option<&str>, ended_ms: i64) -> RequestLog {
+fn find_request(events: &[Event], request_id: Option<&str>, ended_ms: Option<i64>) -> RequestLog {
     let reports: Vec<(usize, ReportFigures)> = events
         .iter()
         .enumerate()
         .filter_map(|(index, event)| parse_report_line(&event.message).map(|report| (index, report)))
         .collect();
     let by_id = request_id.and_then(|id| reports.iter().find(|(_, report)| report.request_id == id));
-    let (found, source) = match by_id {
-        Some(found) => (Some(found), ReportSource::LogGroup),
-        None => (
+    let (found, source) = match (by_id, ended_ms) {
+        (Some(found), _) => (Some(found), ReportSource::LogGroup),
+        (None, Some(ended_ms)) => (
             reports.iter().min_by_key(|(index, _)| (events[*index].timestamp - ended_ms).abs()),
             ReportSource::LogGroupByTime,
         ),
+        (None, None) => (None, ReportSource::LogGroup),
     };
     let Some((report_index, report)) = found else {
         return RequestLog { report: None, source, lines: Vec::new() };
@@ -194,7 +200,7 @@ mod tests {
             event(2, "s1", "END RequestId: b"),
             event(2, "s1", &report("b", 20)),
         ];
-        let found = find_request(&events, Some("b"), 1);
+        let found = find_request(&events, Some("b"), None);
         assert_eq!(found.source, ReportSource::LogGroup);
         assert_eq!(found.report.unwrap().duration_ms, 20.0);
         let messages: Vec<_> = found.lines.iter().map(|l| l.message.as_str()).collect();
@@ -210,11 +216,13 @@ mod tests {
             event(205, "s2", "END RequestId: x"),
             event(205, "s2", &report("x", 7)),
         ];
-        let found = find_request(&events, Some("call-request-id"), 210);
+        let found = find_request(&events, Some("call-request-id"), Some(210));
         assert_eq!(found.source, ReportSource::LogGroupByTime);
         assert_eq!(found.report.unwrap().request_id, "x");
         assert_eq!(found.lines.len(), 3);
-        assert_eq!(find_request(&events, None, 101).report.unwrap().request_id, "w");
-        assert!(find_request(&[event(1, "s", "no report yet")], None, 1).report.is_none());
+        assert_eq!(find_request(&events, None, Some(101)).report.unwrap().request_id, "w");
+        assert!(find_request(&[event(1, "s", "no report yet")], None, Some(1)).report.is_none());
+        // Against AWS (no time matching) another request's REPORT is never taken.
+        assert!(find_request(&events, Some("call-request-id"), None).report.is_none());
     }
 }

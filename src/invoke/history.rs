@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use super::result::{InvocationOutcome, InvocationRecord};
+use super::compare::Comparison;
+use super::types::{InvocationOutcome, InvocationRecord};
+use crate::functions::names::check_function_name;
 use crate::scope::Scope;
 use crate::store::{run_blocking, Store};
 use crate::Error;
@@ -34,16 +36,27 @@ pub async fn get(store: &Arc<Store>, scope: &Scope, id: u32) -> Result<Invocatio
     .await
 }
 
-/// The newest first, at most `limit`, optionally of one outcome.
+/// Every kept invocation of a function, newest first, optionally of one outcome.
 pub async fn list(
     store: &Arc<Store>,
     scope: &Scope,
     function_name: &str,
     outcome: Option<InvocationOutcome>,
-    limit: u32,
 ) -> Result<Vec<InvocationRecord>, Error> {
-    let (scope, function_name) = (scope.clone(), function_name.to_string());
-    run_blocking(store, move |store| store.list_invocations(&scope, &function_name, outcome, limit)).await
+    let function_name = check_function_name(function_name)?.name.to_string();
+    let scope = scope.clone();
+    run_blocking(store, move |store| {
+        let keep = limit_in(store)?;
+        store.list_invocations(&scope, &function_name, outcome, keep)
+    })
+    .await
+}
+
+/// Two kept invocations side by side, `before` first.
+pub async fn compare(store: &Arc<Store>, scope: &Scope, before: u32, after: u32) -> Result<Comparison, Error> {
+    let older = get(store, scope, before).await?;
+    let newer = get(store, scope, after).await?;
+    Ok(super::compare::compare(&older, &newer))
 }
 
 pub async fn limit(store: &Arc<Store>) -> Result<u32, Error> {

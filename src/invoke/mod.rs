@@ -12,6 +12,7 @@ pub mod history;
 pub mod pricing;
 pub mod request;
 pub mod result;
+pub mod types;
 
 use std::sync::Arc;
 
@@ -69,13 +70,21 @@ pub async fn fill_in_figures(
     }
     let saved = FunctionDetails::load_saved(store, &connection.scope(), &record.function_name).await.ok().flatten();
     let log_group = figures::log_group_of(&record.function_name, saved.as_ref());
-    match figures::request_log(&connection.logs(), &connection.endpoint_label(), &log_group, &record, cancel).await {
+    // A custom endpoint is an emulator (or a proxy) whose log request ids may not be the
+    // call's: there the REPORT is matched by time (ARCHITECTURE.md).
+    let match_by_time = connection.summary().endpoint_url.is_some();
+    let logs = connection.logs();
+    match figures::request_log(&logs, &connection.endpoint_label(), &log_group, &record, match_by_time, cancel).await {
         Ok(found) => {
             figures::apply(&mut record, found);
             record.price(saved.as_ref());
         }
         Err(Error::Cancelled) => return Err(Error::Cancelled),
-        Err(err) => record.notes.push(format!("The log group {log_group} could not be read: {err}")),
+        Err(err) => {
+            // Said once, and not asked again: the record keeps an empty full log.
+            record.notes.push(format!("The log group {log_group} could not be read: {err}"));
+            record.full_log = Some(Vec::new());
+        }
     }
     let (store_for_save, saved_record) = (store.clone(), record.clone());
     run_blocking(&store_for_save, move |store| store.update_invocation(&saved_record)).await?;

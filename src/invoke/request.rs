@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::events::kind::InvocationKind;
 use crate::events::payload::payload_to_send;
-use crate::functions::names::check_function_name;
+use crate::functions::names::{check_function_name, check_qualifier};
 use crate::{Error, FieldError};
 
 /// The most client context Lambda takes: "Up to 3,583 bytes of base64-encoded data"
@@ -47,11 +47,13 @@ pub(crate) fn check(request: &InvokeRequest) -> Result<CheckedRequest, Error> {
     let reference = check_function_name(request.function_name.trim())?;
     let mut fields = Vec::new();
     let qualifier = match (request.qualifier.as_deref().map(str::trim).filter(|q| !q.is_empty()), reference.qualifier) {
-        (Some(q), _) if check_function_name(&format!("f:{q}")).is_err() => {
-            fields.push(FieldError::new("qualifier", format!("\"{q}\" is not a version or alias name.")));
-            None
-        }
-        (Some(q), _) => Some(q.to_string()),
+        (Some(q), _) => match check_qualifier(q) {
+            Ok(()) => Some(q.to_string()),
+            Err(message) => {
+                fields.push(FieldError::new("qualifier", message));
+                None
+            }
+        },
         (None, from_arn) => from_arn.map(str::to_string),
     };
     let payload = match payload_to_send(&request.payload, request.kind) {

@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{store_error, Store};
-use crate::events::library::{EventContent, EventDraft, InvocationKind, SavedEvent};
+use crate::events::kind::InvocationKind;
+use crate::events::types::{EventContent, EventDraft, SavedEvent};
 use crate::scope::Scope;
 use crate::{timestamps, Error};
 

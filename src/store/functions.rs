@@ -132,7 +132,6 @@ impl Store {
         self.load_function_rows(scope, Some(limit))
     }
 
-    /// How many functions the saved list of a scope holds.
     /// The ARN of a function in the saved list, if it is there.
     pub fn function_arn(&self, scope: &Scope, function_name: &str) -> Result<Option<String>, Error> {
         self.connection()
@@ -145,6 +144,7 @@ impl Store {
             .map_err(|e| store_error(&e))
     }
 
+    /// How many functions the saved list of a scope holds.
     pub fn count_functions(&self, scope: &Scope) -> Result<u32, Error> {
         self.connection()
             .query_row(

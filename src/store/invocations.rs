@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::{store_error, Store};
-use crate::invoke::result::{InvocationOutcome, InvocationRecord};
+use crate::invoke::types::{InvocationOutcome, InvocationRecord};
 use crate::scope::Scope;
 use crate::Error;
 

@@ -45,6 +45,7 @@ const ARGUMENTS = {
   event_templates: {},
   render_event_template: { functionName: "bulk-0000", template: "sqs" },
   export_events: { functionName: "bulk-0000", names: ["scanned"], dir: null }, // a temp dir, set in the test
+  format_event_payload: { text: '{"a": 1}' },
   // EventBridge Schemas is not emulated: these answer errors, which are scanned too.
   list_shared_events: { functionName: "bulk-0000" },
   publish_shared_event: { functionName: "bulk-0000", name: "scanned", text: "{}", overwrite: false },

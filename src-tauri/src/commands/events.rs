@@ -1,23 +1,15 @@
 //! The Test tab's event library: saved events, drafts, templates, files, and the
 //! console's shareable events.
 
-use lambda_deck::events::library::{EventContent, EventLibrary};
+use lambda_deck::events::library::{EventContent, EventLibrary, EventsView};
 use lambda_deck::events::payload::{check_payload, PayloadCheck};
 use lambda_deck::events::sharing::{self, SharedEvent};
 use lambda_deck::events::templates::{self, TemplateInfo};
-use lambda_deck::events::{template_context, EventDraft, InvocationKind, SavedEvent};
-use serde::Serialize;
+use lambda_deck::events::{template_context, InvocationKind, SavedEvent};
 use tauri::State;
 
 use super::{payload, session_of, CommandResult};
 use crate::state::AppState;
-
-/// A function's saved events and the drafts of unsaved changes.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct EventsView {
-    pub events: Vec<SavedEvent>,
-    pub drafts: Vec<EventDraft>,
-}
 
 async fn library_of(state: &AppState, window: &tauri::Window) -> CommandResult<EventLibrary> {
     let session = session_of(state, window)?;
@@ -33,10 +25,7 @@ pub async fn list_events(
     state: State<'_, AppState>,
     function_name: String,
 ) -> CommandResult<EventsView> {
-    let library = library_of(&state, &window).await?;
-    let events = library.list(&function_name).await.map_err(payload)?;
-    let drafts = library.drafts(&function_name).await.map_err(payload)?;
-    Ok(EventsView { events, drafts })
+    library_of(&state, &window).await?.view(&function_name).await.map_err(payload)
 }
 
 #[tauri::command]
@@ -149,7 +138,8 @@ pub async fn render_event_template(
     templates::render(&template, &context).map_err(payload)
 }
 
-/// Writes events as plain JSON files `<dir>/<name>.json`; returns the paths written.
+/// Writes the named events (all when `names` is empty) as `<dir>/<name>.json`; returns
+/// the paths written.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_events(
@@ -159,14 +149,15 @@ pub async fn export_events(
     names: Vec<String>,
     dir: String,
 ) -> CommandResult<Vec<String>> {
-    let library = library_of(&state, &window).await?;
-    let mut events = Vec::new();
-    for name in &names {
-        events.push(library.get(&function_name, name).await.map_err(payload)?);
-    }
-    let dir = lambda_deck::events::library::user_path(&dir);
-    let written = library.export_files(&events, &dir).await.map_err(payload)?;
-    Ok(written.into_iter().map(|path| path.display().to_string()).collect())
+    library_of(&state, &window).await?.export(&function_name, &names, &dir).await.map_err(payload)
+}
+
+/// A payload pretty-printed with its keys in order and every digit kept (Format); `None`
+/// when it is not JSON.
+#[tauri::command]
+#[specta::specta]
+pub fn format_event_payload(text: String) -> Option<String> {
+    lambda_deck::events::payload::pretty_json(&text)
 }
 
 /// The console's shareable events of the function (EventBridge Schemas).

@@ -1,6 +1,6 @@
 //! Invoking a function from the Test tab, its figures, the history and comparisons.
 
-use lambda_deck::invoke::compare::{compare, Comparison};
+use lambda_deck::invoke::compare::Comparison;
 use lambda_deck::invoke::{self, history, InvocationOutcome, InvocationRecord, InvokeRequest, StreamChunk};
 use lambda_deck::Error;
 use tauri::ipc::Channel;
@@ -9,9 +9,6 @@ use tauri::State;
 use super::{payload, session_of, CommandResult};
 use crate::state::AppState;
 use crate::streams::StreamKind;
-
-/// How many records the history list sends (the store may keep more).
-const HISTORY_PAGE: u32 = 200;
 
 /// Runs the request (checked in the core first: bad input sends nothing) and answers
 /// with its record as soon as Lambda answers; streamed chunks come over `chunks`.
@@ -66,7 +63,7 @@ pub async fn invocation_figures(
     filled.map_err(payload)
 }
 
-/// A function's invocations, newest first, optionally of one outcome. No network call.
+/// A function's kept invocations, newest first, optionally of one outcome. No network call.
 #[tauri::command]
 #[specta::specta]
 pub async fn invocation_history(
@@ -75,10 +72,9 @@ pub async fn invocation_history(
     function_name: String,
     outcome: Option<InvocationOutcome>,
 ) -> CommandResult<Vec<InvocationRecord>> {
-    lambda_deck::functions::check_function_name(&function_name).map_err(payload)?;
     let session = session_of(&state, &window)?;
     let scope = session.scope().await.map_err(payload)?;
-    history::list(session.store(), &scope, &function_name, outcome, HISTORY_PAGE).await.map_err(payload)
+    history::list(session.store(), &scope, &function_name, outcome).await.map_err(payload)
 }
 
 /// Two invocations side by side: their payloads' structural diff and figures.
@@ -92,9 +88,7 @@ pub async fn compare_invocations(
 ) -> CommandResult<Comparison> {
     let session = session_of(&state, &window)?;
     let scope = session.scope().await.map_err(payload)?;
-    let older = history::get(session.store(), &scope, before).await.map_err(payload)?;
-    let newer = history::get(session.store(), &scope, after).await.map_err(payload)?;
-    Ok(compare(&older, &newer))
+    history::compare(session.store(), &scope, before, after).await.map_err(payload)
 }
 
 /// How many invocations are kept per function.

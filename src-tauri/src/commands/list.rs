@@ -27,6 +27,7 @@ macro_rules! app_commands {
             events::event_templates,
             events::render_event_template,
             events::export_events,
+            events::format_event_payload,
             events::list_shared_events,
             events::publish_shared_event,
             events::delete_shared_event,

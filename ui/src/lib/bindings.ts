@@ -53,8 +53,16 @@ export const commands = {
 	eventTemplates: () => __TAURI_INVOKE<TemplateInfo[]>("event_templates"),
 	/**  A template filled with the function's region and account and the current time. */
 	renderEventTemplate: (functionName: string, template: string) => typedError<string, ErrorPayload>(__TAURI_INVOKE("render_event_template", { functionName, template })),
-	/**  Writes events as plain JSON files `<dir>/<name>.json`; returns the paths written. */
+	/**
+	 *  Writes the named events (all when `names` is empty) as `<dir>/<name>.json`; returns
+	 *  the paths written.
+	 */
 	exportEvents: (functionName: string, names: string[], dir: string) => typedError<string[], ErrorPayload>(__TAURI_INVOKE("export_events", { functionName, names, dir })),
+	/**
+	 *  A payload pretty-printed with its keys in order and every digit kept (Format); `None`
+	 *  when it is not JSON.
+	 */
+	formatEventPayload: (text: string) => __TAURI_INVOKE<string | null>("format_event_payload", { text }),
 	/**  The console's shareable events of the function (EventBridge Schemas). */
 	listSharedEvents: (functionName: string) => typedError<SharedEvent[], ErrorPayload>(__TAURI_INVOKE("list_shared_events", { functionName })),
 	/**  Shares an event with the console, the SAM CLI and the toolkits. */
@@ -72,7 +80,7 @@ export const commands = {
 	 *  the tail did not have them (waits a bounded time for the log to arrive).
 	 */
 	invocationFigures: (id: number) => typedError<InvocationRecord, ErrorPayload>(__TAURI_INVOKE("invocation_figures", { id })),
-	/**  A function's invocations, newest first, optionally of one outcome. No network call. */
+	/**  A function's kept invocations, newest first, optionally of one outcome. No network call. */
 	invocationHistory: (functionName: string, outcome: InvocationOutcome | null) => typedError<InvocationRecord[], ErrorPayload>(__TAURI_INVOKE("invocation_history", { functionName, outcome })),
 	/**  Two invocations side by side: their payloads' structural diff and figures. */
 	compareInvocations: (before: number, after: number) => typedError<Comparison, ErrorPayload>(__TAURI_INVOKE("compare_invocations", { before, after })),
@@ -279,7 +287,7 @@ export type EventSourceMappingsSection = {
 	mappings: EventSourceMappingInfo[],
 };
 
-/**  A function's saved events and the drafts of unsaved changes. */
+/**  A function's saved events and the drafts of unsaved changes, as the Test tab opens. */
 export type EventsView = {
 	events: SavedEvent[],
 	drafts: EventDraft[],
@@ -430,6 +438,8 @@ export type InvocationRecord = {
 	request_id: string | null,
 	/**  The response as text (JSON or not). */
 	response_payload: string | null,
+	/**  The response pretty-printed when it is JSON (every digit and key order kept). */
+	response_pretty?: string | null,
 	function_error: FunctionErrorDetails | null,
 	/**  The decoded 4 KB log tail, line by line. */
 	log_tail: LogLine[],

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { formatDifference, formatMs, formatSize, formatUsd, prettyPayload } from "./invocations";
+import { formatDifference, formatMs, formatSize, formatUsd, isGood } from "./invocations";
 
 describe("invocation formatting", () => {
-  it("pretty-prints JSON payloads and leaves text alone", () => {
-    expect(prettyPayload('{"a":[1,2]}')).toEqual({ text: '{\n  "a": [\n    1,\n    2\n  ]\n}', json: true });
-    expect(prettyPayload("plain text")).toEqual({ text: "plain text", json: false });
-    expect(prettyPayload(null)).toEqual({ text: "", json: false });
+  it("counts accepted async and dry runs as good, failures not", () => {
+    expect(["succeeded", "queued", "dry_run_passed"].every((o) => isGood(o as never))).toBe(true);
+    expect(isGood("function_error") || isGood("call_failed")).toBe(false);
   });
 
   it("shows tiny costs with their significant digits", () => {

@@ -1,5 +1,5 @@
 // How invocations read on screen: outcomes, figures, costs and payloads.
-import type { InvocationKind, InvocationOutcome, InvocationRecord, LogLevel } from "./bindings";
+import type { InvocationKind, InvocationOutcome, LogLevel } from "./bindings";
 
 export const KINDS: readonly { id: InvocationKind; label: string }[] = [
   { id: "request", label: "Synchronous (RequestResponse)" },
@@ -18,6 +18,11 @@ export const OUTCOMES: readonly { id: InvocationOutcome; label: string }[] = [
 
 export function outcomeLabel(outcome: InvocationOutcome): string {
   return OUTCOMES.find((o) => o.id === outcome)?.label ?? outcome;
+}
+
+/** Whether the function did what was asked (as `ldeck invoke`'s exit status says). */
+export function isGood(outcome: InvocationOutcome): boolean {
+  return outcome === "succeeded" || outcome === "queued" || outcome === "dry_run_passed";
 }
 
 export function kindLabel(kind: InvocationKind): string {
@@ -40,23 +45,13 @@ export function formatUsd(usd: number | null | undefined): string {
   return `$${usd.toFixed(Math.min(digits, 12))}`;
 }
 
-/** A signed difference: "+3.5 ms", "−0.00000002 USD". */
+/** A signed difference: "+3.50 ms", "−4 MB", "−0.0000000200 USD". */
 export function formatDifference(value: number | null, unit: string): string {
   if (value === null) return "—";
   const sign = value > 0 ? "+" : value < 0 ? "−" : "±";
   const magnitude = Math.abs(value);
   const text = unit === "USD" ? formatUsd(magnitude).slice(1) : Number.isInteger(magnitude) ? `${magnitude}` : magnitude.toFixed(2);
   return `${sign}${text} ${unit}`;
-}
-
-/** The payload pretty-printed when it is JSON, else as it came; and which it was. */
-export function prettyPayload(text: string | null): { text: string; json: boolean } {
-  if (text === null) return { text: "", json: false };
-  try {
-    return { text: JSON.stringify(JSON.parse(text), null, 2), json: true };
-  } catch {
-    return { text, json: false };
-  }
 }
 
 /** "812 bytes", "1.5 KB", "6.0 MB" (binary units, as Lambda's limits). */
@@ -69,12 +64,4 @@ export function formatSize(bytes: number): string {
 /** The CSS class of a log line's level (colours from the theme). */
 export function levelClass(level: LogLevel | null): string {
   return level ? `level-${level}` : "";
-}
-
-/** One line of the history: "14:02:11 · happy path · 12 ms". */
-export function historySummary(record: InvocationRecord): string {
-  const parts = [record.event_name ?? "unsaved payload"];
-  if (record.qualifier) parts.push(record.qualifier);
-  if (record.report) parts.push(formatMs(record.report.duration_ms));
-  return parts.join(" · ");
 }

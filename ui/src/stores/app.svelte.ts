@@ -239,6 +239,7 @@ export class AppStore {
   #enterScope() {
     const connection = this.session.connection;
     if (connection) this.pane.setScope(connection.profile, connection.region);
+    if (connection) void this.test.setScope(connection.profile, connection.region);
   }
 
   async #loadPreferences() {

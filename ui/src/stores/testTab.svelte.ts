@@ -33,6 +33,7 @@ export type TestApi = Pick<
   | "eventTemplates"
   | "renderEventTemplate"
   | "exportEvents"
+  | "formatEventPayload"
   | "invokeFunction"
   | "cancelInvocation"
   | "invocationFigures"
@@ -93,8 +94,16 @@ export class TestTabStore {
   sharedBusy = $state(false);
   sharedError = $state.raw<ErrorPayload | null>(null);
 
+  /** A new event's text waiting for the user's yes: it would replace the unsaved one. */
+  replacing = $state.raw<{ text: string; kind: InvocationKind; qualifier: string } | null>(null);
+  /** A shared event of this name exists in the console: replace it? */
+  sharedConflict = $state<string | null>(null);
+
   #api: TestApi;
   #channel: ChunkChannel;
+  #scope = "";
+  // The draft write in flight: a save waits for it, so it cannot land after the save.
+  #draftWrite: Promise<unknown> = Promise.resolve();
   // Bumped when the function changes: answers for an earlier one are dropped.
   #token = 0;
   #checkTimer: ReturnType<typeof setTimeout> | null = null;
@@ -109,7 +118,16 @@ export class TestTabStore {
   /** Whether the editor holds something other than the saved event's payload. */
   get dirty(): boolean {
     const saved = this.current === null ? null : this.events.find((e) => e.name === this.current);
-    return saved ? saved.payload !== this.text : this.text.trim() !== "";
+    if (!saved) return this.text.trim() !== "";
+    return saved.payload !== this.text || saved.invocation_kind !== this.kind || (saved.qualifier ?? "") !== this.qualifier.trim();
+  }
+
+  /** The window's profile and region: another scope shows the function's tab afresh. */
+  async setScope(profile: string, region: string) {
+    const scope = `${profile}\u0000${region}`;
+    if (scope === this.#scope) return;
+    this.#scope = scope;
+    await this.load(null);
   }
 
   /** Why Invoke is disabled, or `null` when it is not. */
@@ -122,9 +140,10 @@ export class TestTabStore {
   /** Shows `name`'s Test tab: its events (the draft of the last edited one), its history. */
   async load(name: string | null) {
     if (name === this.functionName) return;
-    await this.flushDraft();
     const token = ++this.#token;
     this.functionName = name;
+    // The draft typed for the function left is written before anything of the next.
+    await this.flushDraft();
     this.events = [];
     this.drafts = [];
     this.history = [];
@@ -140,8 +159,10 @@ export class TestTabStore {
     this.running = false;
     this.figuresPending = false;
     this.sharedBusy = false;
+    this.replacing = null;
+    this.sharedConflict = null;
     this.#setEditor(null, "", "request", "");
-    if (name === null) return;
+    if (name === null || token !== this.#token) return;
     if (this.templates.length === 0) {
       this.#api.eventTemplates().then((templates) => (this.templates = templates));
     }
@@ -178,6 +199,9 @@ export class TestTabStore {
     this.#scheduleCheck();
     const [name, fn] = [this.current, this.functionName];
     if (fn === null) return;
+    // Coming back to this event finds what was typed, before the draft is even written.
+    const draft: EventDraft = { function_name: fn, event_name: name, payload: text, updated_at: new Date().toISOString() };
+    this.drafts = [...this.drafts.filter((d) => d.event_name !== name), draft];
     this.#pendingDraft = () => this.#api.saveEventDraft(fn, name, text);
     if (this.#draftTimer !== null) clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => void this.flushDraft(), DRAFT_DELAY_MS);
@@ -189,7 +213,16 @@ export class TestTabStore {
     this.#draftTimer = null;
     const save = this.#pendingDraft;
     this.#pendingDraft = null;
-    if (save) await save();
+    if (save) this.#draftWrite = this.#draftWrite.then(save);
+    await this.#draftWrite;
+  }
+
+  /** Drops the pending draft and waits for one being written (before a save clears it). */
+  async #settleDrafts() {
+    if (this.#draftTimer !== null) clearTimeout(this.#draftTimer);
+    this.#draftTimer = null;
+    this.#pendingDraft = null;
+    await this.#draftWrite;
   }
 
   setKind(kind: InvocationKind) {
@@ -197,19 +230,19 @@ export class TestTabStore {
     this.#scheduleCheck(0);
   }
 
-  /** Pretty-prints the payload (2 spaces); a payload that is not JSON stays as it is. */
-  format() {
-    try {
-      this.edit(JSON.stringify(JSON.parse(this.text), null, 2));
-    } catch {
-      // The marker already shows where the JSON breaks.
-    }
+  /** Pretty-prints the payload (2 spaces, keys in order, every digit kept); a payload
+   * that is not JSON stays as it is (the marker shows where it breaks). */
+  async format() {
+    const text = this.text;
+    const pretty = await this.#api.formatEventPayload(text);
+    if (pretty !== null && text === this.text && pretty !== text) this.edit(pretty);
   }
 
   /** Saves the editor's payload into the current event. */
   async save() {
     const fn = this.functionName;
     if (fn === null || this.current === null) return;
+    await this.#settleDrafts();
     const saved = await this.#api.updateEvent(fn, this.current, this.#content());
     if (this.#failedOnFields(saved)) return;
     if (saved.status === "ok") {
@@ -223,6 +256,7 @@ export class TestTabStore {
   async saveAs(name: string): Promise<boolean> {
     const fn = this.functionName;
     if (fn === null) return false;
+    await this.#settleDrafts();
     const created = await this.#api.createEvent(fn, name, this.#content());
     if (this.#failedOnFields(created) || created.status === "error") return false;
     // The unnamed draft became this event.
@@ -258,7 +292,7 @@ export class TestTabStore {
   async remove() {
     const fn = this.functionName;
     if (fn === null || this.current === null) return;
-    this.#pendingDraft = null;
+    await this.#settleDrafts();
     const removed = await this.#api.deleteEvent(fn, this.current);
     if (removed.status === "error") return void (this.error = removed.error);
     this.notice = `Deleted "${this.current}".`;
@@ -272,35 +306,57 @@ export class TestTabStore {
     if (fn === null) return;
     const rendered = await this.#api.renderEventTemplate(fn, id);
     if (rendered.status === "error") return void (this.error = rendered.error);
-    this.select(null);
-    this.edit(rendered.data);
+    this.#startNew(rendered.data, this.kind, "");
   }
 
   /** Starts a new event from an invocation's request payload. */
   fromInvocation(record: InvocationRecord) {
+    this.#startNew(record.request_payload, record.kind, record.qualifier ?? "");
+  }
+
+  /** Replaces the unsaved new event after all (the user said yes). */
+  confirmReplace() {
+    const next = this.replacing;
+    this.replacing = null;
+    if (next) this.#openNew(next.text, next.kind, next.qualifier);
+  }
+
+  keepUnsaved() {
+    this.replacing = null;
     this.select(null);
-    this.kind = record.kind;
-    this.qualifier = record.qualifier ?? "";
-    this.edit(record.request_payload);
   }
 
   /** Imports a JSON file's text as a new event named after the file. */
   async importFile(fileName: string, text: string): Promise<boolean> {
+    const fn = this.functionName;
+    if (fn === null) return false;
     const name = fileName.replace(/\.json$/i, "");
-    this.select(null);
-    this.edit(text);
-    const imported = await this.saveAs(name);
-    if (!imported && this.fieldErrors.payload) this.error = { code: "invalid_input", message: `${fileName}: ${this.fieldErrors.payload}`, fields: [] };
-    return imported;
+    const created = await this.#api.createEvent(fn, name, { payload: text, invocation_kind: "request", qualifier: null });
+    if (created.status === "error") {
+      // The file's name or content is at fault: said next to the import, not at a hidden field.
+      const detail = created.error.fields.map((f) => f.message).join(" ") || created.error.message;
+      this.error = { ...created.error, message: `${fileName}: ${detail}` };
+      return false;
+    }
+    await this.#reloadEvents();
+    this.select(created.data.name);
+    this.notice = `Imported ${fileName} as "${created.data.name}".`;
+    return true;
   }
 
-  /** Writes every event as `<dir>/<name>.json`. */
-  async exportAll(dir: string) {
+  /** Writes the current event (`only`) or every event as `<dir>/<name>.json`. */
+  async export(dir: string, only: string | null): Promise<boolean> {
     const fn = this.functionName;
-    if (fn === null) return;
-    const written = await this.#api.exportEvents(fn, this.events.map((e) => e.name), dir);
-    if (written.status === "error") return void (this.error = written.error);
+    if (fn === null) return false;
+    const written = await this.#api.exportEvents(fn, only === null ? [] : [only], dir);
+    if (written.status === "error") {
+      this.fieldErrors = { ...this.fieldErrors, dir: written.error.fields[0]?.message };
+      if (written.error.fields.length === 0) this.error = written.error;
+      return false;
+    }
+    this.fieldErrors = { ...this.fieldErrors, dir: undefined };
     this.notice = `Exported ${written.data.length} event${written.data.length === 1 ? "" : "s"} to ${dir}.`;
+    return true;
   }
 
   /** Invokes with the editor's payload; the result shows as soon as Lambda answers. */
@@ -421,14 +477,21 @@ export class TestTabStore {
     if (listed.status === "ok") this.shared = listed.data;
   }
 
-  /** Shares the current event (its editor text) under its name; `overwrite` replaces one. */
+  /** Shares the current event (its editor text) under its name. One of that name in the
+   * console is replaced only with `overwrite` (the view asks). */
   async share(overwrite: boolean) {
     const fn = this.functionName;
     if (fn === null || this.current === null) return;
     this.sharedBusy = true;
+    this.sharedConflict = null;
     const shared = await this.#api.publishSharedEvent(fn, this.current, this.text, overwrite);
     this.sharedBusy = false;
-    if (shared.status === "error") return void (this.sharedError = shared.error);
+    if (shared.status === "error") {
+      // The core refuses a taken name as invalid input, before anything is written.
+      if (!overwrite && shared.error.code === "invalid_input") this.sharedConflict = this.current;
+      else this.sharedError = shared.error;
+      return;
+    }
     this.notice = `Shared "${this.current}" with the console.`;
     await this.loadShared();
   }
@@ -443,9 +506,7 @@ export class TestTabStore {
 
   /** Keeps a shared event in the local library (under its name). */
   async useShared(event: SharedEvent) {
-    this.select(null);
-    this.edit(event.json);
-    await this.saveAs(event.name);
+    await this.importFile(event.name, event.json);
   }
 
   /** Puts a new record at the top of the history (as the store listed it: newest first,
@@ -456,6 +517,7 @@ export class TestTabStore {
   }
 
   async #fillFigures(id: number, token: number) {
+    if (token !== this.#token) return;
     this.figuresPending = true;
     const filled = await this.#api.invocationFigures(id);
     if (token !== this.#token) return;
@@ -463,6 +525,24 @@ export class TestTabStore {
     if (filled.status !== "ok") return;
     if (this.result?.id === id) this.result = filled.data;
     this.history = this.history.map((r) => (r.id === id ? filled.data : r));
+  }
+
+  /** Opens a new event with `text`, unless the unsaved new event holds something else:
+   * then the user is asked first (nothing typed is lost). */
+  #startNew(text: string, kind: InvocationKind, qualifier: string) {
+    const unsaved = this.drafts.find((d) => d.event_name === null)?.payload ?? "";
+    if (unsaved.trim() !== "" && unsaved !== text) {
+      this.replacing = { text, kind, qualifier };
+      return;
+    }
+    this.#openNew(text, kind, qualifier);
+  }
+
+  #openNew(text: string, kind: InvocationKind, qualifier: string) {
+    this.select(null);
+    this.kind = kind;
+    this.qualifier = qualifier;
+    this.edit(text);
   }
 
   #content() {

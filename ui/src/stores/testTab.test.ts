@@ -126,6 +126,13 @@ function fakeApi(
     eventTemplates: vi.fn(async () => []),
     renderEventTemplate: vi.fn(async () => ok("{}")),
     exportEvents: vi.fn(async () => ok([])),
+    formatEventPayload: vi.fn(async (text: string) => {
+      try {
+        return JSON.stringify(JSON.parse(text), null, 2);
+      } catch {
+        return null;
+      }
+    }),
     invokeFunction: vi.fn(
       async (request: InvokeRequest, _chunks: Channel<StreamChunk>): Promise<Answer<InvocationRecord>> =>
         ok(record(next++, { request_payload: request.payload, kind: request.kind, qualifier: request.qualifier })),
@@ -225,11 +232,13 @@ describe("the Test tab", () => {
     });
 
     it("drops the history of a function the user already left", async () => {
-      const api = fakeApi({}, [record(2, { function_name: "payments" })]);
+      const api = fakeApi({});
       const late = deferred<Answer<InvocationRecord[]>>();
-      api.invocationHistory.mockReturnValueOnce(late.promise);
+      const fresh = ok([record(2, { function_name: "payments" })]);
+      api.invocationHistory.mockImplementation((fn: string) => (fn === "orders" ? late.promise : Promise.resolve(fresh)));
       const { store } = tab(api);
       const first = store.load("orders");
+      await vi.advanceTimersByTimeAsync(0); // orders' history is being read…
       await store.load("payments");
       late.resolve(ok([record(1)]));
       await first;
@@ -755,6 +764,74 @@ describe("the Test tab", () => {
       await store.unshare("team");
       expect(store.sharedError).toEqual(refused);
       expect(api.listSharedEvents).not.toHaveBeenCalled();
+    });
+  });
+
+  describe("nothing typed is lost", () => {
+    it("finds what was typed into an event when coming back to it", async () => {
+      const { store } = await opened();
+      store.select("a");
+      store.edit('{"typed": "into a"}');
+      store.select("b");
+      store.select("a");
+      expect(store.text).toBe('{"typed": "into a"}');
+    });
+
+    it("asks before a template replaces the unsaved new event, and keeps it when told", async () => {
+      const { store, api } = await opened();
+      store.select(null);
+      store.edit('{"mine": true}');
+      api.renderEventTemplate.mockResolvedValue(ok('{"Records": []}'));
+      await store.fromTemplate("sqs");
+      expect(store.replacing?.text).toBe('{"Records": []}');
+      expect(store.text).toBe('{"mine": true}');
+      store.keepUnsaved();
+      expect([store.current, store.text, store.replacing]).toEqual([null, '{"mine": true}', null]);
+      await store.fromTemplate("sqs");
+      store.confirmReplace();
+      expect(store.text).toBe('{"Records": []}');
+    });
+
+    it("starts afresh after a profile or region switch", async () => {
+      const { store, api } = await opened();
+      await store.setScope("work", "eu-west-1");
+      expect(store.functionName).toBeNull();
+      await store.setScope("work", "eu-west-1");
+      expect(store.functionName).toBeNull();
+      await store.load("orders");
+      expect(api.listEvents).toHaveBeenCalledTimes(2);
+    });
+
+    it("waits for a draft being written before saving, so the save's clean state stands", async () => {
+      const { store, api } = await opened();
+      const writing = deferred<Answer<null>>();
+      api.saveEventDraft.mockReturnValueOnce(writing.promise);
+      store.edit('{"v": 1}');
+      void store.flushDraft();
+      const saving = store.save();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(api.updateEvent).not.toHaveBeenCalled();
+      writing.resolve(ok(null));
+      await saving;
+      expect(api.updateEvent).toHaveBeenCalledTimes(1);
+    });
+
+    it("says why an import failed next to the import", async () => {
+      const { store } = await opened();
+      expect(await store.importFile("a.json", "{}")).toBe(false);
+      expect(store.error?.message).toBe('a.json: "a" is taken.');
+      expect(await store.importFile("fresh.json", '{"x": 1}')).toBe(true);
+      expect(store.current).toBe("fresh");
+    });
+
+    it("counts a changed type or qualifier as unsaved", async () => {
+      const { store } = await opened();
+      expect(store.dirty).toBe(false);
+      store.setKind("event");
+      expect(store.dirty).toBe(true);
+      store.setKind("request");
+      store.qualifier = "live";
+      expect(store.dirty).toBe(true);
     });
   });
 });
