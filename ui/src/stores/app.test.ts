@@ -26,6 +26,8 @@ function fakeApi(overrides: Partial<Record<keyof Api, unknown>> = {}): Api {
     recordPalettePick: vi.fn(async () => ok({ appearance: "system", recent_picks: [] })),
     localData: vi.fn(async () => ok({ path: null, file_bytes: 0, scopes: [], notice: null })),
     clearLocalData: vi.fn(async () => ok({ path: null, file_bytes: 0, scopes: [], notice: null })),
+    invocationHistoryLimit: vi.fn(async () => ok(100)),
+    setInvocationHistoryLimit: vi.fn(async (keep: number) => ok(keep)),
     saveProfile: vi.fn(),
     removeProfile: vi.fn(),
     testProfile: vi.fn(),
