@@ -186,11 +186,15 @@ impl EventLibrary {
     }
 
     /// Keeps what the user typed into an event (or a new one, `event_name` `None`).
-    pub async fn save_draft(&self, function_name: &str, event_name: Option<&str>, payload: &str) -> Result<(), Error> {
+    pub async fn save_draft(
+        &self,
+        function_name: &str,
+        event_name: Option<&str>,
+        draft: EventContent,
+    ) -> Result<(), Error> {
         let function_name = checked_function(function_name)?;
-        let (event_name, payload) = (event_name.map(str::to_string), payload.to_string());
-        self.blocking(move |store, scope| store.save_draft(scope, &function_name, event_name.as_deref(), &payload))
-            .await
+        let event_name = event_name.map(str::to_string);
+        self.blocking(move |store, scope| store.save_draft(scope, &function_name, event_name.as_deref(), &draft)).await
     }
 
     /// The drafts of a function's events.
@@ -350,8 +354,19 @@ mod tests {
     async fn updates_keep_the_creation_time_and_clear_the_draft() {
         let library = library();
         let created = library.create("f", "e", content("{}")).await.unwrap();
-        library.save_draft("f", Some("e"), "{\"typed\": tru").await.unwrap();
-        library.save_draft("f", None, "{\"new\": 1}").await.unwrap();
+        let typed = EventContent {
+            qualifier: Some("live".into()),
+            invocation_kind: InvocationKind::Event,
+            ..content("{\"typed\": tru")
+        };
+        library.save_draft("f", Some("e"), typed).await.unwrap();
+        library.save_draft("f", None, content("{\"new\": 1}")).await.unwrap();
+        let kept = library.drafts("f").await.unwrap();
+        let typed_draft = kept.iter().find(|d| d.event_name.as_deref() == Some("e")).unwrap();
+        assert_eq!(
+            (typed_draft.invocation_kind, typed_draft.qualifier.as_deref()),
+            (InvocationKind::Event, Some("live"))
+        );
         assert_eq!(library.drafts("f").await.unwrap().len(), 2);
         let updated = library.update("f", "e", content("{\"b\": 2}")).await.unwrap();
         assert_eq!(updated.created_at, created.created_at);

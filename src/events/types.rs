@@ -28,6 +28,8 @@ pub struct EventDraft {
     /// The saved event it edits, or `None` for a new event not yet named.
     pub event_name: Option<String>,
     pub payload: String,
+    pub invocation_kind: InvocationKind,
+    pub qualifier: Option<String>,
     pub updated_at: String,
 }
 

@@ -161,20 +161,23 @@ impl Store {
         scope: &Scope,
         function_name: &str,
         event_name: Option<&str>,
-        payload: &str,
+        draft: &EventContent,
     ) -> Result<(), Error> {
         self.connection()
             .execute(
-                "INSERT INTO event_drafts (profile, region, function_name, event_name, payload, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
-                 ON CONFLICT (profile, region, function_name, event_name) \
-                 DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at",
+                "INSERT INTO event_drafts (profile, region, function_name, event_name, payload, invocation_kind, \
+                 qualifier, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+                 ON CONFLICT (profile, region, function_name, event_name) DO UPDATE SET payload = excluded.payload, \
+                 invocation_kind = excluded.invocation_kind, qualifier = excluded.qualifier, \
+                 updated_at = excluded.updated_at",
                 params![
                     scope.profile,
                     scope.region,
                     function_name,
                     event_name.unwrap_or(""),
-                    payload,
+                    draft.payload,
+                    draft.invocation_kind.as_str(),
+                    draft.qualifier,
                     timestamps::now()
                 ],
             )
@@ -186,18 +189,21 @@ impl Store {
         let connection = self.connection();
         let mut statement = connection
             .prepare(
-                "SELECT function_name, event_name, payload, updated_at FROM event_drafts \
+                "SELECT function_name, event_name, payload, invocation_kind, qualifier, updated_at FROM event_drafts \
                  WHERE profile = ?1 AND region = ?2 AND function_name = ?3 ORDER BY event_name",
             )
             .map_err(|e| store_error(&e))?;
         let rows = statement
             .query_map(params![scope.profile, scope.region, function_name], |row| {
                 let event_name: String = row.get(1)?;
+                let kind: String = row.get(3)?;
                 Ok(EventDraft {
                     function_name: row.get(0)?,
                     event_name: (!event_name.is_empty()).then_some(event_name),
                     payload: row.get(2)?,
-                    updated_at: row.get(3)?,
+                    invocation_kind: InvocationKind::parse(&kind).unwrap_or_default(),
+                    qualifier: row.get(4)?,
+                    updated_at: row.get(5)?,
                 })
             })
             .map_err(|e| store_error(&e))?;

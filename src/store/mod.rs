@@ -114,6 +114,8 @@ const MIGRATIONS: &[&str] = &[
         function_name TEXT NOT NULL,
         event_name TEXT NOT NULL, -- '' for a new event not yet named
         payload TEXT NOT NULL,
+        invocation_kind TEXT NOT NULL,
+        qualifier TEXT,
         updated_at TEXT NOT NULL,
         PRIMARY KEY (profile, region, function_name, event_name)
     ) WITHOUT ROWID;

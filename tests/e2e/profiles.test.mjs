@@ -39,7 +39,7 @@ const ARGUMENTS = {
   rename_event: { functionName: "bulk-0000", name: "scan", newName: "scanned" },
   duplicate_event: { functionName: "bulk-0000", name: "scanned" },
   delete_event: { functionName: "bulk-0000", name: "scanned copy" },
-  save_event_draft: { functionName: "bulk-0000", event: null, text: "{}" },
+  save_event_draft: { functionName: "bulk-0000", event: null, draft: { payload: "{}", invocation_kind: "request", qualifier: null } },
   discard_event_draft: { functionName: "bulk-0000", event: null },
   check_event_payload: { text: "{}", kind: "request" },
   event_templates: {},

@@ -86,7 +86,8 @@ pub async fn delete_event(
     library_of(&state, &window).await?.delete(&function_name, &name).await.map_err(payload)
 }
 
-/// Keeps what the user typed (`event` `None`: a new, unnamed event).
+/// Keeps what the user typed (`event` `None`: a new, unnamed event): payload, type and
+/// qualifier.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_event_draft(
@@ -94,9 +95,9 @@ pub async fn save_event_draft(
     state: State<'_, AppState>,
     function_name: String,
     event: Option<String>,
-    text: String,
+    draft: EventContent,
 ) -> CommandResult<()> {
-    library_of(&state, &window).await?.save_draft(&function_name, event.as_deref(), &text).await.map_err(payload)
+    library_of(&state, &window).await?.save_draft(&function_name, event.as_deref(), draft).await.map_err(payload)
 }
 
 #[tauri::command]

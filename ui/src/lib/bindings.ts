@@ -45,8 +45,11 @@ export const commands = {
 	renameEvent: (functionName: string, name: string, newName: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("rename_event", { functionName, name, newName })),
 	duplicateEvent: (functionName: string, name: string) => typedError<SavedEvent, ErrorPayload>(__TAURI_INVOKE("duplicate_event", { functionName, name })),
 	deleteEvent: (functionName: string, name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("delete_event", { functionName, name })),
-	/**  Keeps what the user typed (`event` `None`: a new, unnamed event). */
-	saveEventDraft: (functionName: string, event: string | null, text: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("save_event_draft", { functionName, event, text })),
+	/**
+	 *  Keeps what the user typed (`event` `None`: a new, unnamed event): payload, type and
+	 *  qualifier.
+	 */
+	saveEventDraft: (functionName: string, event: string | null, draft: EventContent) => typedError<null, ErrorPayload>(__TAURI_INVOKE("save_event_draft", { functionName, event, draft })),
 	discardEventDraft: (functionName: string, event: string | null) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_event_draft", { functionName, event })),
 	/**  The payload's size against its type's limit and its first problem, for the editor. */
 	checkEventPayload: (text: string, kind: InvocationKind) => __TAURI_INVOKE<PayloadCheck>("check_event_payload", { text, kind }),
@@ -270,6 +273,8 @@ export type EventDraft = {
 	/**  The saved event it edits, or `None` for a new event not yet named. */
 	event_name: string | null,
 	payload: string,
+	invocation_kind: InvocationKind,
+	qualifier: string | null,
 	updated_at: string,
 };
 

@@ -186,8 +186,10 @@ export class TestTabStore {
     void this.flushDraft();
     const event = name === null ? undefined : this.events.find((e) => e.name === name);
     const draft = this.drafts.find((d) => d.event_name === (event ? event.name : null));
-    const text = draft?.payload ?? event?.payload ?? "";
-    this.#setEditor(event ? event.name : null, text, event?.invocation_kind ?? "request", event?.qualifier ?? "");
+    const [text, kind, qualifier] = draft
+      ? [draft.payload, draft.invocation_kind, draft.qualifier]
+      : [event?.payload ?? "", event?.invocation_kind ?? "request", event?.qualifier ?? null];
+    this.#setEditor(event ? event.name : null, text, kind, qualifier ?? "");
   }
 
   /** The user typed: check the payload and keep the draft once typing settles. */
@@ -197,12 +199,37 @@ export class TestTabStore {
     this.check = null;
     this.fieldErrors = { ...this.fieldErrors, payload: undefined };
     this.#scheduleCheck();
+    this.#keepDraft();
+  }
+
+  setKind(kind: InvocationKind) {
+    this.kind = kind;
+    this.#scheduleCheck(0);
+    this.#keepDraft();
+  }
+
+  setQualifier(qualifier: string) {
+    this.qualifier = qualifier;
+    this.fieldErrors = { ...this.fieldErrors, qualifier: undefined };
+    this.#keepDraft();
+  }
+
+  /** Keeps the editor (payload, type, qualifier) as the current event's draft once
+   * typing settles; coming back to the event finds it at once. */
+  #keepDraft() {
     const [name, fn] = [this.current, this.functionName];
     if (fn === null) return;
-    // Coming back to this event finds what was typed, before the draft is even written.
-    const draft: EventDraft = { function_name: fn, event_name: name, payload: text, updated_at: new Date().toISOString() };
+    const content = this.#content();
+    const draft: EventDraft = {
+      function_name: fn,
+      event_name: name,
+      payload: content.payload,
+      invocation_kind: content.invocation_kind,
+      qualifier: content.qualifier,
+      updated_at: new Date().toISOString(),
+    };
     this.drafts = [...this.drafts.filter((d) => d.event_name !== name), draft];
-    this.#pendingDraft = () => this.#api.saveEventDraft(fn, name, text);
+    this.#pendingDraft = () => this.#api.saveEventDraft(fn, name, content);
     if (this.#draftTimer !== null) clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => void this.flushDraft(), DRAFT_DELAY_MS);
   }
@@ -223,11 +250,6 @@ export class TestTabStore {
     this.#draftTimer = null;
     this.#pendingDraft = null;
     await this.#draftWrite;
-  }
-
-  setKind(kind: InvocationKind) {
-    this.kind = kind;
-    this.#scheduleCheck(0);
   }
 
   /** Pretty-prints the payload (2 spaces, keys in order, every digit kept); a payload

@@ -31,8 +31,11 @@ function event(name: string, payload = `{"name":"${name}"}`, kind: InvocationKin
   return { function_name: "orders", name, payload, invocation_kind: kind, qualifier: null, created_at: AT, updated_at: AT };
 }
 
+/** What the store sends as a draft of a request-type event without a qualifier. */
+const draftOf = (payload: string): EventContent => ({ payload, invocation_kind: "request", qualifier: null });
+
 function draft(eventName: string | null, payload: string): EventDraft {
-  return { function_name: "orders", event_name: eventName, payload, updated_at: AT };
+  return { function_name: "orders", event_name: eventName, payload, invocation_kind: "request", qualifier: null, updated_at: AT };
 }
 
 function record(id: number, overrides: Partial<InvocationRecord> = {}): InvocationRecord {
@@ -117,7 +120,7 @@ function fakeApi(
     renameEvent: vi.fn(async (fn: string, name: string, newName: string) => ok({ ...event(newName), function_name: fn })),
     duplicateEvent: vi.fn(async (fn: string, name: string) => ok({ ...event(`${name} copy`), function_name: fn })),
     deleteEvent: vi.fn(async () => ok(null)),
-    saveEventDraft: vi.fn(async (_fn: string, _event: string | null, _text: string) => ok(null)),
+    saveEventDraft: vi.fn(async (_fn: string, _event: string | null, _draft: EventContent) => ok(null)),
     discardEventDraft: vi.fn(async (fn: string, name: string | null) => {
       of(fn).drafts = of(fn).drafts.filter((d) => d.event_name !== name);
       return ok(null);
@@ -329,7 +332,7 @@ describe("the Test tab", () => {
       await vi.advanceTimersByTimeAsync(DRAFT_DELAY_MS - 1);
       expect(api.saveEventDraft).not.toHaveBeenCalled();
       await vi.advanceTimersByTimeAsync(1);
-      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", '{"a":2}']]);
+      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", draftOf('{"a":2}')]]);
     });
 
     it("keeps the draft of a new event under no name", async () => {
@@ -337,14 +340,14 @@ describe("the Test tab", () => {
       store.select(null);
       store.edit('{"new":1}');
       await vi.advanceTimersByTimeAsync(DRAFT_DELAY_MS);
-      expect(api.saveEventDraft.mock.calls).toEqual([["orders", null, '{"new":1}']]);
+      expect(api.saveEventDraft.mock.calls).toEqual([["orders", null, draftOf('{"new":1}')]]);
     });
 
     it("writes the pending draft at once when flushed, and only once", async () => {
       const { store, api } = await opened();
       store.edit('{"now":1}');
       await store.flushDraft();
-      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", '{"now":1}']]);
+      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", draftOf('{"now":1}')]]);
       await vi.advanceTimersByTimeAsync(DRAFT_DELAY_MS * 2);
       expect(api.saveEventDraft).toHaveBeenCalledTimes(1);
     });
@@ -353,7 +356,7 @@ describe("the Test tab", () => {
       const { store, api } = await opened();
       store.edit('{"unsaved":1}');
       await store.load("payments");
-      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", '{"unsaved":1}']]);
+      expect(api.saveEventDraft.mock.calls).toEqual([["orders", "a", draftOf('{"unsaved":1}')]]);
       const saved = api.saveEventDraft.mock.invocationCallOrder[0];
       const listedPayments = api.listEvents.mock.invocationCallOrder[api.listEvents.mock.calls.findIndex(([fn]) => fn === "payments")];
       expect(saved).toBeLessThan(listedPayments);
@@ -729,6 +732,16 @@ describe("the Test tab", () => {
       expect(store.sharedBusy).toBe(false);
     });
 
+    it("asks before replacing a console event of the same name", async () => {
+      const { store, api } = await opened();
+      api.publishSharedEvent.mockResolvedValueOnce(invalid("name", "The console already has an event named a."));
+      await store.share(false);
+      expect([store.sharedConflict, store.sharedError]).toEqual(["a", null]);
+      await store.share(true);
+      expect(api.publishSharedEvent.mock.calls.map((call) => call[3])).toEqual([false, true]);
+      expect(store.sharedConflict).toBeNull();
+    });
+
     it("shares the current event's editor text and lists again", async () => {
       const { store, api } = await opened();
       store.edit('{"shared":1}');
@@ -832,6 +845,20 @@ describe("the Test tab", () => {
       store.setKind("request");
       store.qualifier = "live";
       expect(store.dirty).toBe(true);
+    });
+  });
+
+  describe("drafts keep the type and qualifier too", () => {
+    it("keeps a changed type and qualifier and finds them when coming back", async () => {
+      const { store, api } = await opened();
+      store.setKind("event");
+      store.setQualifier("live");
+      await vi.advanceTimersByTimeAsync(DRAFT_DELAY_MS);
+      expect(api.saveEventDraft.mock.calls[api.saveEventDraft.mock.calls.length - 1]).toEqual(["orders", "a", { payload: '{"name":"a"}', invocation_kind: "event", qualifier: "live" }]);
+      store.select("b");
+      expect([store.kind, store.qualifier]).toEqual(["request", ""]);
+      store.select("a");
+      expect([store.kind, store.qualifier, store.dirty]).toEqual(["event", "live", true]);
     });
   });
 });
