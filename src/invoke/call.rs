@@ -187,29 +187,25 @@ trait InvokeFailure: ProvideErrorMetadata + std::error::Error + Send + Sync + 's
 
 const TAIL_NOT_SUPPORTED: &str = "Tail logs are not supported";
 
-impl InvokeFailure for InvokeError {
-    fn tail_not_supported(&self) -> bool {
-        matches!(self, InvokeError::InvalidParameterValueException(e) if e.message().is_some_and(|m| m.contains(TAIL_NOT_SUPPORTED)))
-    }
-    fn function_missing(&self) -> bool {
-        self.is_resource_not_found_exception()
-    }
-    fn payload_too_large(&self) -> bool {
-        self.is_request_too_large_exception()
-    }
+/// The two operations' error enums have the same modelled exceptions.
+macro_rules! invoke_failure {
+    ($error:ident) => {
+        impl InvokeFailure for $error {
+            fn tail_not_supported(&self) -> bool {
+                matches!(self, $error::InvalidParameterValueException(e) if e.message().is_some_and(|m| m.contains(TAIL_NOT_SUPPORTED)))
+            }
+            fn function_missing(&self) -> bool {
+                self.is_resource_not_found_exception()
+            }
+            fn payload_too_large(&self) -> bool {
+                self.is_request_too_large_exception()
+            }
+        }
+    };
 }
 
-impl InvokeFailure for InvokeWithResponseStreamError {
-    fn tail_not_supported(&self) -> bool {
-        matches!(self, InvokeWithResponseStreamError::InvalidParameterValueException(e) if e.message().is_some_and(|m| m.contains(TAIL_NOT_SUPPORTED)))
-    }
-    fn function_missing(&self) -> bool {
-        self.is_resource_not_found_exception()
-    }
-    fn payload_too_large(&self) -> bool {
-        self.is_request_too_large_exception()
-    }
-}
+invoke_failure!(InvokeError);
+invoke_failure!(InvokeWithResponseStreamError);
 
 /// Classifies a failed call; exceptions a user can act on are said plainly.
 fn refusal<E, R>(err: aws_sdk_lambda::error::SdkError<E, R>, endpoint: &str, request: &CheckedRequest) -> Refusal

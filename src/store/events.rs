@@ -8,6 +8,10 @@ use crate::events::types::{EventContent, EventDraft, SavedEvent};
 use crate::scope::Scope;
 use crate::{timestamps, Error};
 
+/// One draft: profile, region, function, event name ('' for the new event).
+const DELETE_DRAFT: &str =
+    "DELETE FROM event_drafts WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4";
+
 const EVENT_COLUMNS: &str = "function_name, name, payload, invocation_kind, qualifier, created_at, updated_at";
 
 impl Store {
@@ -75,10 +79,8 @@ impl Store {
         name: &str,
         content: &EventContent,
     ) -> Result<Option<SavedEvent>, Error> {
-        let mut connection = self.connection();
-        let tx = connection.transaction().map_err(|e| store_error(&e))?;
-        let changed = tx
-            .execute(
+        let changed = self.in_transaction(|tx| {
+            let changed = tx.execute(
                 "UPDATE saved_events SET payload = ?5, invocation_kind = ?6, qualifier = ?7, updated_at = ?8 \
                  WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND name = ?4",
                 params![
@@ -91,15 +93,10 @@ impl Store {
                     content.qualifier,
                     timestamps::now()
                 ],
-            )
-            .map_err(|e| store_error(&e))?;
-        tx.execute(
-            "DELETE FROM event_drafts WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4",
-            params![scope.profile, scope.region, function_name, name],
-        )
-        .map_err(|e| store_error(&e))?;
-        tx.commit().map_err(|e| store_error(&e))?;
-        drop(connection);
+            )?;
+            tx.execute(DELETE_DRAFT, params![scope.profile, scope.region, function_name, name])?;
+            Ok(changed)
+        })?;
         if changed == 0 {
             return Ok(None);
         }
@@ -114,23 +111,19 @@ impl Store {
         name: &str,
         new_name: &str,
     ) -> Result<Option<SavedEvent>, Error> {
-        let mut connection = self.connection();
-        let tx = connection.transaction().map_err(|e| store_error(&e))?;
-        let changed = tx
-            .execute(
+        let changed = self.in_transaction(|tx| {
+            let changed = tx.execute(
                 "UPDATE saved_events SET name = ?5, updated_at = ?6 \
                  WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND name = ?4",
                 params![scope.profile, scope.region, function_name, name, new_name, timestamps::now()],
-            )
-            .map_err(|e| store_error(&e))?;
-        tx.execute(
-            "UPDATE event_drafts SET event_name = ?5 \
-             WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4",
-            params![scope.profile, scope.region, function_name, name, new_name],
-        )
-        .map_err(|e| store_error(&e))?;
-        tx.commit().map_err(|e| store_error(&e))?;
-        drop(connection);
+            )?;
+            tx.execute(
+                "UPDATE event_drafts SET event_name = ?5 \
+                 WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4",
+                params![scope.profile, scope.region, function_name, name, new_name],
+            )?;
+            Ok(changed)
+        })?;
         if changed == 0 {
             return Ok(None);
         }
@@ -139,20 +132,14 @@ impl Store {
 
     /// Deletes an event and its draft; `false` when there was no such event.
     pub fn delete_event(&self, scope: &Scope, function_name: &str, name: &str) -> Result<bool, Error> {
-        let mut connection = self.connection();
-        let tx = connection.transaction().map_err(|e| store_error(&e))?;
-        let deleted = tx
-            .execute(
+        let deleted = self.in_transaction(|tx| {
+            let deleted = tx.execute(
                 "DELETE FROM saved_events WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND name = ?4",
                 params![scope.profile, scope.region, function_name, name],
-            )
-            .map_err(|e| store_error(&e))?;
-        tx.execute(
-            "DELETE FROM event_drafts WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4",
-            params![scope.profile, scope.region, function_name, name],
-        )
-        .map_err(|e| store_error(&e))?;
-        tx.commit().map_err(|e| store_error(&e))?;
+            )?;
+            tx.execute(DELETE_DRAFT, params![scope.profile, scope.region, function_name, name])?;
+            Ok(deleted)
+        })?;
         Ok(deleted > 0)
     }
 
@@ -212,10 +199,7 @@ impl Store {
 
     pub fn delete_draft(&self, scope: &Scope, function_name: &str, event_name: Option<&str>) -> Result<(), Error> {
         self.connection()
-            .execute(
-                "DELETE FROM event_drafts WHERE profile = ?1 AND region = ?2 AND function_name = ?3 AND event_name = ?4",
-                params![scope.profile, scope.region, function_name, event_name.unwrap_or("")],
-            )
+            .execute(DELETE_DRAFT, params![scope.profile, scope.region, function_name, event_name.unwrap_or("")])
             .map_err(|e| store_error(&e))?;
         Ok(())
     }

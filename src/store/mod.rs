@@ -259,6 +259,18 @@ impl Store {
 
     /// The one connection. Callers on async tasks go through [`run_blocking`]: SQLite may
     /// wait on another writer, and an async worker thread must never wait.
+    /// Runs `work` in one transaction: all of its writes land, or none.
+    pub(crate) fn in_transaction<T>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, Error> {
+        let mut connection = self.connection();
+        let tx = connection.transaction().map_err(|e| store_error(&e))?;
+        let value = work(&tx).map_err(|e| store_error(&e))?;
+        tx.commit().map_err(|e| store_error(&e))?;
+        Ok(value)
+    }
+
     pub(crate) fn connection(&self) -> MutexGuard<'_, Connection> {
         debug_assert!(
             may_block_on_this_thread(),

@@ -70,9 +70,11 @@ export class LocalDataStore {
     return target;
   }
 
-  /** Keeps `keep` invocations per function (checked in the core: 1 to 10,000). */
-  async setHistoryLimit(keep: number) {
-    const answer = await this.#api.setInvocationHistoryLimit(keep);
+  /** Keeps `keep` invocations per function, as typed (checked in the core: 1 to 10,000;
+   * text that is not a whole number gets the core's range message). */
+  async setHistoryLimit(keep: number | string) {
+    const typed = String(keep).trim();
+    const answer = await this.#api.setInvocationHistoryLimit(/^\d+$/.test(typed) ? Number(typed) : 0);
     if (answer.status === "ok") {
       this.historyLimit = answer.data;
       this.historyLimitError = null;

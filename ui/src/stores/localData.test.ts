@@ -39,7 +39,9 @@ describe("local data", () => {
     expect(store.historyLimit).toBe(100);
     await store.setHistoryLimit(0);
     expect([store.historyLimit, store.historyLimitError]).toEqual([100, "Keep between 1 and 10000 invocations per function."]);
-    await store.setHistoryLimit(250);
+    await store.setHistoryLimit("ten");
+    expect(store.historyLimitError).toBe("Keep between 1 and 10000 invocations per function.");
+    await store.setHistoryLimit(" 250 ");
     expect([store.historyLimit, store.historyLimitError]).toEqual([250, null]);
   });
 

@@ -122,6 +122,11 @@ export class TestTabStore {
     return saved.payload !== this.text || saved.invocation_kind !== this.kind || (saved.qualifier ?? "") !== this.qualifier.trim();
   }
 
+  /** Whether an event (`null`: the new one) has unsaved changes kept as a draft. */
+  hasDraft(name: string | null): boolean {
+    return this.drafts.some((d) => d.event_name === name);
+  }
+
   /** The window's profile and region: another scope shows the function's tab afresh. */
   async setScope(profile: string, region: string) {
     const scope = `${profile}\u0000${region}`;
