@@ -56,12 +56,16 @@ impl RateLimiter {
             .clone()
     }
 
-    /// The limiter shared by every CloudWatch Logs read of `scope` in this process.
-    pub fn for_log_reads(scope: &Scope) -> Arc<RateLimiter> {
-        static LIMITERS: OnceLock<Mutex<HashMap<Scope, Arc<RateLimiter>>>> = OnceLock::new();
+    /// The limiter shared by every CloudWatch Logs read (FilterLogEvents) of one account
+    /// and region in this process: every tail and every invocation's log lookup. The
+    /// quota is the account's, so two profiles of one account share a bucket. `account`
+    /// is the account id, or `profile:<name>` where the account is not known.
+    pub fn for_log_reads(account: &str, region: &str) -> Arc<RateLimiter> {
+        type AccountAndRegion = (String, String);
+        static LIMITERS: OnceLock<Mutex<HashMap<AccountAndRegion, Arc<RateLimiter>>>> = OnceLock::new();
         let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
         limiters
-            .entry(scope.clone())
+            .entry((account.to_owned(), region.to_owned()))
             .or_insert_with(|| Arc::new(RateLimiter::new(LOG_READ_RATE, LOG_READ_BURST)))
             .clone()
     }
@@ -147,6 +151,14 @@ mod tests {
         let b = Scope { profile: "p".into(), region: "us-east-1".into() };
         assert!(Arc::ptr_eq(&RateLimiter::for_scope(&a), &RateLimiter::for_scope(&a)));
         assert!(!Arc::ptr_eq(&RateLimiter::for_scope(&a), &RateLimiter::for_scope(&b)));
+    }
+
+    #[test]
+    fn one_log_read_limiter_per_account_and_region() {
+        let same = RateLimiter::for_log_reads("111122223333", "eu-west-1");
+        assert!(Arc::ptr_eq(&same, &RateLimiter::for_log_reads("111122223333", "eu-west-1")));
+        assert!(!Arc::ptr_eq(&same, &RateLimiter::for_log_reads("111122223333", "us-east-1")));
+        assert!(!Arc::ptr_eq(&same, &RateLimiter::for_log_reads("444455556666", "eu-west-1")));
     }
 
     #[test]

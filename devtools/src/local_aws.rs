@@ -28,27 +28,46 @@ pub struct LocalAws {
     work_dir: PathBuf,
 }
 
+/// How to start MiniStack; the default is a fresh emulator on a free port.
+#[derive(Debug, Clone, Default)]
+pub struct LocalAwsOptions {
+    /// A given port (to start it again where a client is still pointed).
+    pub port: Option<u16>,
+    /// Keep the state in this directory across a stop and a start (saved on shutdown).
+    pub state_dir: Option<PathBuf>,
+}
+
 impl LocalAws {
     /// Starts MiniStack from the project's venv (or `$LDECK_MINISTACK`) on a free port
     /// of 127.0.0.1 and waits until it answers its health check.
     pub fn start() -> std::io::Result<Self> {
+        Self::start_with(LocalAwsOptions::default())
+    }
+
+    /// [`start`](Self::start) with a chosen port and kept state.
+    pub fn start_with(options: LocalAwsOptions) -> std::io::Result<Self> {
         let ministack = ministack_executable()?;
-        let port = free_loopback_port()?;
+        let port = match options.port {
+            Some(port) => port,
+            None => free_loopback_port()?,
+        };
         let work_dir = std::env::temp_dir().join(format!("lambda-deck-ministack-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&work_dir)?;
         let log = std::fs::File::create(work_dir.join("ministack.log"))?;
 
         // `cat` returns when our end of its stdin closes, that is when this process is gone.
         let watchdog_script = r#""$0" & child=$!; cat >/dev/null; kill -TERM $child 2>/dev/null; wait $child"#;
-        let watchdog = Command::new("sh")
-            .arg("-c")
-            .arg(watchdog_script)
-            .arg(&ministack)
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(watchdog_script).arg(&ministack);
+        match &options.state_dir {
+            Some(state_dir) => command.env("PERSIST_STATE", "1").env("STATE_DIR", state_dir),
+            None => command.env("PERSIST_STATE", "0"),
+        };
+        let watchdog = command
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
             .env("SFTP_ENABLED", "0")
             .env("IOT_MTLS_ENABLED", "0")
-            .env("PERSIST_STATE", "0")
             .env("LAMBDA_WARM_TTL_SECONDS", "20")
             .env("TMPDIR", &work_dir)
             .env("LOG_LEVEL", "WARNING")

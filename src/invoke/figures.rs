@@ -8,7 +8,7 @@ use aws_smithy_types::date_time::{DateTime, Format};
 use tokio_util::sync::CancellationToken;
 
 use super::types::{InvocationRecord, LogLine, ReportSource};
-use crate::functions::FunctionDetails;
+use crate::logs::read::{read_interval, Interval};
 use crate::logs::report::{parse_report_line, ReportFigures};
 use crate::pacing::RateLimiter;
 use crate::{timestamps, Error};
@@ -43,16 +43,6 @@ pub(crate) fn apply(record: &mut InvocationRecord, found: RequestLog) {
     record.full_log = Some(found.lines);
 }
 
-/// The function's log group: LoggingConfig's when it names one, else the default.
-pub(crate) fn log_group_of(function_name: &str, saved: Option<&FunctionDetails>) -> String {
-    saved
-        .and_then(|details| details.configuration.as_ref())
-        .and_then(|configuration| configuration.logging.as_ref())
-        .and_then(|logging| logging.log_group.clone())
-        .filter(|group| !group.is_empty())
-        .unwrap_or_else(|| format!("/aws/lambda/{function_name}"))
-}
-
 struct Event {
     timestamp: i64,
     stream: String,
@@ -70,9 +60,9 @@ pub(crate) async fn request_log(
     log_group: &str,
     record: &InvocationRecord,
     match_by_time: bool,
+    pacer: &RateLimiter,
     cancel: &CancellationToken,
 ) -> Result<RequestLog, Error> {
-    let pacer = RateLimiter::for_log_reads(&record.scope);
     let started_ms = DateTime::from_str(&record.started_at, Format::DateTime)
         .map_err(|_| Error::Internal(format!("unreadable start time {}", record.started_at)))?
         .to_millis()
@@ -83,7 +73,7 @@ pub(crate) async fn request_log(
             _ = cancel.cancelled() => return Err(Error::Cancelled),
             _ = tokio::time::sleep(Duration::from_millis(delay)) => {}
         }
-        let events = read_events(client, endpoint, log_group, started_ms - CLOCK_SLACK_MS, &pacer).await?;
+        let events = read_events(client, endpoint, log_group, started_ms - CLOCK_SLACK_MS, pacer).await?;
         let ended_ms = started_ms + record.round_trip_ms as i64;
         last = find_request(&events, record.request_id.as_deref(), match_by_time.then_some(ended_ms));
         if last.report.is_some() {
@@ -100,29 +90,13 @@ async fn read_events(
     since_ms: i64,
     pacer: &RateLimiter,
 ) -> Result<Vec<Event>, Error> {
-    let mut events = Vec::new();
-    let mut pages = client
-        .filter_log_events()
-        .log_group_name(log_group)
-        .start_time(since_ms)
-        .into_paginator()
-        .page_size(10_000)
-        .send();
-    for _ in 0..MAX_PAGES_PER_POLL {
-        pacer.acquire().await;
-        match pages.next().await {
-            None => break,
-            Some(Ok(page)) => events.extend(page.events().iter().map(|event| Event {
-                timestamp: event.timestamp.unwrap_or_default(),
-                stream: event.log_stream_name.clone().unwrap_or_default(),
-                message: event.message.clone().unwrap_or_default(),
-            })),
-            // The group is created with the function's first log line: not there yet.
-            Some(Err(err)) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => break,
-            Some(Err(err)) => return Err(Error::from_sdk(err, endpoint)),
-        }
-    }
-    Ok(events)
+    let interval = Interval { start_ms: since_ms, end_ms: None, filter: None, max_pages: MAX_PAGES_PER_POLL };
+    let reading = read_interval(client, endpoint, log_group, interval, pacer).await?;
+    Ok(reading
+        .events
+        .into_iter()
+        .map(|event| Event { timestamp: event.timestamp_ms, stream: event.log_stream, message: event.message })
+        .collect())
 }
 
 /// Finds the request's REPORT: by its request id, or else, when `ended_ms` is given

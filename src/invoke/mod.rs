@@ -24,6 +24,8 @@ pub use result::{FunctionErrorDetails, InvocationOutcome, InvocationRecord, LogL
 
 use crate::aws::AwsConnection;
 use crate::functions::FunctionDetails;
+use crate::logs::groups::log_group_of;
+use crate::pacing::RateLimiter;
 use crate::store::{run_blocking, Store};
 use crate::{timestamps, Error};
 
@@ -69,12 +71,20 @@ pub async fn fill_in_figures(
         return Ok(record);
     }
     let saved = FunctionDetails::load_saved(store, &connection.scope(), &record.function_name).await.ok().flatten();
-    let log_group = figures::log_group_of(&record.function_name, saved.as_ref());
+    let log_group = log_group_of(&record.function_name, saved.as_ref());
+    let account = saved
+        .as_ref()
+        .and_then(|details| details.configuration.as_ref())
+        .and_then(|configuration| configuration.summary.function_arn.split(':').nth(4).map(str::to_owned))
+        .unwrap_or_else(|| format!("profile:{}", record.scope.profile));
+    let pacer = RateLimiter::for_log_reads(&account, &record.scope.region);
     // A custom endpoint is an emulator (or a proxy) whose log request ids may not be the
     // call's: there the REPORT is matched by time (ARCHITECTURE.md).
     let match_by_time = connection.summary().endpoint_url.is_some();
     let logs = connection.logs();
-    match figures::request_log(&logs, &connection.endpoint_label(), &log_group, &record, match_by_time, cancel).await {
+    match figures::request_log(&logs, &connection.endpoint_label(), &log_group, &record, match_by_time, &pacer, cancel)
+        .await
+    {
         Ok(found) => {
             figures::apply(&mut record, found);
             record.price(saved.as_ref());

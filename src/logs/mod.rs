@@ -1,3 +1,12 @@
-//! Reading Lambda's log lines: shared by invocation results and the live tail.
+//! Reading Lambda's log lines: the live tail (Live Tail streaming with a polling fallback,
+//! many functions merged, no line twice and none lost), `ldeck logs get`, and the REPORT
+//! parser that invocation results share.
 
+pub mod buffer;
+pub mod dedupe;
+pub mod groups;
+pub mod lines;
+pub mod pattern;
+pub mod read;
 pub mod report;
+pub mod tail;
