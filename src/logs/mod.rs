@@ -4,9 +4,11 @@
 
 pub mod buffer;
 pub mod dedupe;
+pub mod get;
 pub mod groups;
 pub mod lines;
 pub mod pattern;
 pub mod read;
 pub mod report;
 pub mod tail;
+pub mod when;

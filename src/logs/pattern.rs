@@ -10,7 +10,7 @@
 //! shape (quotes, brackets, selectors), not every rule of the grammar; the service still
 //! has the last word and its refusal is shown at the same field.
 
-use crate::Error;
+use crate::{Error, FieldError};
 
 /// The longest pattern CloudWatch Logs accepts.
 pub const MAX_PATTERN_LENGTH: usize = 1024;
@@ -31,7 +31,14 @@ pub fn check_filter_pattern(typed: &str) -> Result<Option<FilterPattern>, Error>
     if pattern.is_empty() {
         return Ok(None);
     }
-    let problem = |message: String| Error::InvalidInput(format!("Filter pattern: {message}"));
+    let problem = |message: String| {
+        let mut message = message;
+        // "the quote … is not closed." reads as a sentence at the field.
+        if let Some(first) = message.get(..1) {
+            message = first.to_uppercase() + &message[1..];
+        }
+        Error::InvalidFields(vec![FieldError::new("filter", message)])
+    };
     if pattern.chars().count() > MAX_PATTERN_LENGTH {
         return Err(problem(format!("at most {MAX_PATTERN_LENGTH} characters.")));
     }
@@ -213,7 +220,7 @@ mod tests {
 
     fn refused(pattern: &str) -> String {
         match check_filter_pattern(pattern) {
-            Err(Error::InvalidInput(message)) => message,
+            Err(Error::InvalidFields(fields)) if fields[0].field == "filter" => fields[0].message.clone(),
             other => panic!("{pattern:?} was not refused: {other:?}"),
         }
     }
@@ -264,7 +271,7 @@ mod tests {
         assert!(refused("ERROR -").contains("followed by a term"));
         assert!(refused("ERROR && WARN").contains("JSON pattern only"));
         assert!(refused("ERROR { $.a = 1 }").contains("whole pattern"));
-        assert!(refused(&"x".repeat(MAX_PATTERN_LENGTH + 1)).contains("at most 1024"));
+        assert!(refused(&"x".repeat(MAX_PATTERN_LENGTH + 1)).contains("t most 1024"));
         assert!(refused("a\u{7}b").contains("U+0007"));
     }
 }

@@ -38,7 +38,7 @@ use super::pattern::FilterPattern;
 use super::read::{read_interval, Interval};
 use crate::aws::AwsConnection;
 use crate::pacing::RateLimiter;
-use crate::Error;
+use crate::{Error, FieldError};
 
 /// Log groups one Live Tail session may follow (aws-facts.md).
 pub const GROUPS_PER_SESSION: usize = 10;
@@ -307,7 +307,7 @@ impl Follower {
             let reread = self.reread(covered_until, reread_to).await;
             let recovered = match &reread {
                 Ok(recovered) => *recovered,
-                Err(err @ Error::InvalidInput(_)) => return Err(err.clone()),
+                Err(err @ (Error::InvalidInput(_) | Error::InvalidFields(_))) => return Err(err.clone()),
                 Err(err) => {
                     self.problem(format!("The lines before {} could not be read: {err}", describe_ms(reread_to)));
                     0
@@ -420,7 +420,8 @@ impl Follower {
         if service.is_resource_not_found_exception() {
             OpenFailure::GroupMissing
         } else if service.is_invalid_parameter_exception() && self.filter.is_some() {
-            OpenFailure::Fatal(Error::InvalidInput(format!("Filter pattern: CloudWatch Logs refused it: {message}")))
+            let refusal = format!("CloudWatch Logs refused it: {message}");
+            OpenFailure::Fatal(Error::InvalidFields(vec![FieldError::new("filter", refusal)]))
         } else if service.is_access_denied_exception() {
             OpenFailure::Refused(format!("Live Tail is not allowed for these credentials ({message})"))
         } else if service.is_limit_exceeded_exception() {
@@ -657,7 +658,7 @@ impl Follower {
                     covered_until = covered_until.max(to - overlap_ms);
                     self.deduper.forget_before(covered_until - overlap_ms);
                 }
-                Err(err @ Error::InvalidInput(_)) => return Err(err),
+                Err(err @ (Error::InvalidInput(_) | Error::InvalidFields(_))) => return Err(err),
                 Err(err) => {
                     // Keep `covered_until`: the next successful poll reads the gap.
                     if !reported_failure {

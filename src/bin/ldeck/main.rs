@@ -2,12 +2,13 @@
 //! `--profile`, `--region`, `--endpoint-url`, the AWS_* environment variables and the
 //! default credential chain. Errors print one line on stderr and exit non-zero.
 //!
-//! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`); what they print is in
+//! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`, `logs.rs`); what they print is in
 //! `render.rs`. The profile and region are picked by the core's `Session`, as in the app.
 
 mod events;
 mod functions;
 mod invoke;
+mod logs;
 mod profile;
 mod render;
 
@@ -51,6 +52,9 @@ enum Command {
     Events(events::EventsCommand),
     /// Invoke a function with a saved event or a payload; exits 0 only when it succeeded.
     Invoke(invoke::InvokeArgs),
+    /// Functions' logs: follow them live, or read a range or one request.
+    #[command(subcommand)]
+    Logs(logs::LogsCommand),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +93,7 @@ async fn run(cli: Cli, store: Arc<Store>) -> Result<ExitCode, Error> {
         }
         Command::Events(command) => events::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
         Command::Invoke(args) => invoke::run(args, &session(profiles, choice)?).await,
+        Command::Logs(command) => logs::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
     }
 }
 
