@@ -5,7 +5,13 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  build: { target: "es2021", outDir: "dist", emptyOutDir: true },
+  build: {
+    target: "es2021",
+    outDir: "dist",
+    emptyOutDir: true,
+    // Two pages: the main window, and the tail windows (src-tauri/src/windows.rs).
+    rollupOptions: { input: { main: "index.html", tail: "tail.html" } },
+  },
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",

@@ -5,6 +5,7 @@ mod browser;
 mod commands;
 mod state;
 mod streams;
+mod tails;
 mod windows;
 
 use state::AppState;
@@ -137,6 +138,6 @@ mod tests {
             assert_eq!(allowed, expected, "{} must allow exactly the listed commands", path.display());
             files += 1;
         }
-        assert_eq!(files, 1, "one capability file (the main window's)");
+        assert_eq!(files, 1, "one capability file (the main and tail windows')");
     }
 }

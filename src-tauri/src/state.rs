@@ -14,12 +14,14 @@ use lambda_deck::store::Store;
 use lambda_deck::Error;
 
 use crate::streams::StreamRegistry;
+use crate::tails::TailWindows;
 use crate::windows::MAIN_WINDOW;
 
 pub struct AppState {
     profiles: Profiles,
     sessions: Mutex<Sessions>,
     streams: StreamRegistry,
+    tails: TailWindows,
     /// The appearance saved when the app started (each page's first paint uses it).
     startup_appearance: Appearance,
 }
@@ -73,6 +75,7 @@ impl AppState {
                 switches: 0,
             }),
             streams: StreamRegistry::default(),
+            tails: TailWindows::default(),
         }
     }
 
@@ -82,6 +85,10 @@ impl AppState {
 
     pub fn streams(&self) -> &StreamRegistry {
         &self.streams
+    }
+
+    pub fn tails(&self) -> &TailWindows {
+        &self.tails
     }
 
     pub fn startup_appearance(&self) -> Appearance {
@@ -97,6 +104,14 @@ impl AppState {
         let session = Arc::new(Session::new(self.profiles.clone(), sessions.default_choice.clone())?);
         sessions.by_window.insert(window.to_string(), session.clone());
         Ok(session)
+    }
+
+    /// A new window (a tail) starts on the profile and region `from` shows now, and keeps
+    /// them when `from` switches later.
+    pub fn share_session(&self, from: &str, window: &str) -> Result<(), Error> {
+        let session = self.session(from)?;
+        self.sessions().by_window.insert(window.to_string(), session);
+        Ok(())
     }
 
     /// Switches a window to another profile and region, without connecting, so its saved
@@ -166,9 +181,11 @@ impl AppState {
         self.sessions().latest_switch.get(window) == Some(&ticket)
     }
 
-    /// A window closed: everything it started stops at once, and its session goes.
+    /// A window closed: everything it started stops at once, and its session (and a tail
+    /// window's lines) go.
     pub fn forget_window(&self, window: &str) {
         self.streams.cancel_window(window);
+        self.tails.remove(window);
         let mut sessions = self.sessions();
         sessions.by_window.remove(window);
         sessions.latest_switch.remove(window);
@@ -234,6 +251,13 @@ mod tests {
         assert_eq!(
             tail.scope().await.unwrap(),
             lambda_deck::Scope { profile: "play".into(), region: "us-east-1".into() }
+        );
+        state.share_session("tail-1", "tail-2").unwrap();
+        state.select("tail-1", choice("work", None)).await.unwrap();
+        assert_eq!(
+            state.session("tail-2").unwrap().choice().profile.as_deref(),
+            Some("play"),
+            "a shared session stays when its opener switches"
         );
         state.forget_window("tail-1");
         assert_eq!(

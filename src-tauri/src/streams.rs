@@ -1,6 +1,6 @@
 //! The one place long-running, Channel-backed work of a window is started, listed and
-//! cancelled: list and details refreshes, invocations and their figures; log tails and
-//! update waits later.
+//! cancelled: list and details refreshes, invocations and their figures, log tails; update
+//! waits later.
 //! Each stream belongs to the window that started it, so closing (or switching) that
 //! window cancels everything it started and nothing of the others.
 
@@ -26,6 +26,8 @@ pub enum StreamKind {
     Invocation,
     /// `invocation_figures`: reading an invocation's REPORT from its log group.
     InvocationFigures,
+    /// `start_tail`: a tail window's tail; a new one (another filter) replaces it.
+    Tail,
 }
 
 impl StreamKind {
@@ -39,7 +41,7 @@ impl StreamKind {
 
     fn exclusive(self) -> bool {
         match self {
-            StreamKind::FunctionListRefresh | StreamKind::FunctionDetailsRefresh => true,
+            StreamKind::FunctionListRefresh | StreamKind::FunctionDetailsRefresh | StreamKind::Tail => true,
             // Several invocations may run at once (different functions, or a re-run).
             StreamKind::Invocation | StreamKind::InvocationFigures => false,
         }
@@ -54,6 +56,8 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct StreamInfo {
     pub id: u32,
+    /// The label of the window that started it.
+    pub window: String,
     pub kind: StreamKind,
     pub started_at: String,
 }
@@ -100,16 +104,21 @@ impl StreamRegistry {
         inner.next_id += 1;
         let id = inner.next_id;
         let (cancel, ended) = (CancellationToken::new(), CancellationToken::new());
-        let info = StreamInfo { id, kind, started_at: timestamps::now() };
+        let info = StreamInfo { id, window: window.to_string(), kind, started_at: timestamps::now() };
         let entry = Entry { window: window.to_string(), info, cancel: cancel.clone(), ended: ended.clone() };
         inner.streams.insert(id, entry);
         Registration { id, cancel, ended, registry: self.inner.clone() }
     }
 
-    /// The window's running streams, oldest first.
-    pub fn list(&self, window: &str) -> Vec<StreamInfo> {
-        let mut streams: Vec<StreamInfo> =
-            self.lock().streams.values().filter(|e| e.window == window).map(|e| e.info.clone()).collect();
+    /// The window's running streams (every window's with `None`), oldest first.
+    pub fn list(&self, window: Option<&str>) -> Vec<StreamInfo> {
+        let mut streams: Vec<StreamInfo> = self
+            .lock()
+            .streams
+            .values()
+            .filter(|e| window.is_none_or(|w| e.window == w))
+            .map(|e| e.info.clone())
+            .collect();
         streams.sort_by_key(|s| s.id);
         streams
     }
@@ -191,12 +200,12 @@ mod tests {
 
     async fn until_listed(registry: &StreamRegistry, window: &str, count: usize) {
         for _ in 0..200 {
-            if registry.list(window).len() == count {
+            if registry.list(Some(window)).len() == count {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        panic!("{window} never had {count} streams: {:?}", registry.list(window));
+        panic!("{window} never had {count} streams: {:?}", registry.list(Some(window)));
     }
 
     #[tokio::test]
@@ -210,8 +219,8 @@ mod tests {
         registry.cancel_window("tail-1");
 
         assert_eq!(tail.await.unwrap(), "cancelled");
-        assert!(registry.list("tail-1").is_empty(), "a finished stream is no longer listed");
-        assert_eq!(registry.list("main").len(), 1, "the other window's stream runs on");
+        assert!(registry.list(Some("tail-1")).is_empty(), "a finished stream is no longer listed");
+        assert_eq!(registry.list(Some("main")).len(), 1, "the other window's stream runs on");
         registry.cancel_window("main");
         assert_eq!(main.await.unwrap(), "cancelled");
     }
@@ -226,7 +235,7 @@ mod tests {
         assert_eq!(first.await.unwrap(), "cancelled");
         until_listed(&registry, "main", 1).await;
         registry.cancel_kind("other-window", StreamKind::FunctionListRefresh);
-        assert_eq!(registry.list("main").len(), 1, "a window cancels only its own streams");
+        assert_eq!(registry.list(Some("main")).len(), 1, "a window cancels only its own streams");
         registry.cancel_kind("main", StreamKind::FunctionListRefresh);
         assert_eq!(second.await.unwrap(), "cancelled");
     }
@@ -264,7 +273,7 @@ mod tests {
         registry.stop_everywhere(&[StreamKind::FunctionListRefresh]).await;
 
         assert_eq!(writes.lock().unwrap().len(), 2, "both had finished by then");
-        assert!(registry.list("main").is_empty() && registry.list("tail-1").is_empty());
+        assert!(registry.list(Some("main")).is_empty() && registry.list(Some("tail-1")).is_empty());
         for stream in streams {
             stream.await.unwrap();
         }

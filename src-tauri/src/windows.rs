@@ -107,6 +107,18 @@ fn save_window_state_soon<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
+/// Opens a tail window (`tail.html`) for `functions` under `label`; the window-state
+/// plugin gives it the size and place the window of that label had last.
+pub fn open_tail_window<R: Runtime>(app: &AppHandle<R>, label: &str, functions: &[String]) -> tauri::Result<()> {
+    let title = format!("Tail: {}", functions.join(", "));
+    tauri::WebviewWindowBuilder::new(app, label, tauri::WebviewUrl::App("tail.html".into()))
+        .title(title)
+        .inner_size(1000.0, 640.0)
+        .min_inner_size(560.0, 320.0)
+        .build()?;
+    Ok(())
+}
+
 /// A second launch hands over to the running app, which brings its main window forward.
 pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window(MAIN_WINDOW) {

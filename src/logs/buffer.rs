@@ -2,13 +2,41 @@
 //! capacity and counts what it dropped, so a tail left open all day stays bounded.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use super::lines::TailLine;
+use crate::store::{run_blocking, Store};
+use crate::{Error, FieldError};
 
-/// Lines kept by default (Settings can change it).
-pub const DEFAULT_CAPACITY: usize = 100_000;
+/// Lines a tail keeps by default (Settings → Local data can change it).
+pub const DEFAULT_CAPACITY: u32 = 100_000;
 /// The range Settings accepts.
-pub const CAPACITY_RANGE: std::ops::RangeInclusive<usize> = 1_000..=1_000_000;
+pub const CAPACITY_RANGE: std::ops::RangeInclusive<u32> = 1_000..=1_000_000;
+/// Where the chosen capacity is kept.
+pub const CAPACITY_SETTING: &str = "tail_buffer_lines";
+
+/// The lines a tail keeps, as chosen in Settings.
+pub async fn capacity(store: &Arc<Store>) -> Result<u32, Error> {
+    run_blocking(store, |store| {
+        Ok(store
+            .setting(CAPACITY_SETTING)?
+            .and_then(|value| value.parse().ok())
+            .filter(|lines| CAPACITY_RANGE.contains(lines))
+            .unwrap_or(DEFAULT_CAPACITY))
+    })
+    .await
+}
+
+/// Sets the lines a tail keeps (tails opened afterwards use it).
+pub async fn set_capacity(store: &Arc<Store>, lines: u32) -> Result<(), Error> {
+    if !CAPACITY_RANGE.contains(&lines) {
+        return Err(Error::InvalidFields(vec![FieldError::new(
+            "tail_buffer_lines",
+            format!("Keep between {} and {} lines per tail.", CAPACITY_RANGE.start(), CAPACITY_RANGE.end()),
+        )]));
+    }
+    run_blocking(store, move |store| store.set_setting(CAPACITY_SETTING, Some(&lines.to_string()))).await
+}
 
 #[derive(Debug)]
 pub struct LineBuffer {
@@ -90,6 +118,17 @@ mod tests {
         buffer.extend([line(1, 10), line(2, 30)]);
         buffer.extend([line(3, 20), line(4, 30), line(5, 5)]);
         assert_eq!(seqs(&buffer), [5, 1, 3, 2, 4]);
+    }
+
+    #[tokio::test]
+    async fn the_capacity_setting_is_checked_and_kept() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(capacity(&store).await.unwrap(), DEFAULT_CAPACITY);
+        set_capacity(&store, 5000).await.unwrap();
+        assert_eq!(capacity(&store).await.unwrap(), 5000);
+        let Err(Error::InvalidFields(fields)) = set_capacity(&store, 10).await else { panic!("10 lines accepted") };
+        assert_eq!(fields[0].field, "tail_buffer_lines");
+        assert_eq!(capacity(&store).await.unwrap(), 5000, "nothing changed");
     }
 
     #[test]

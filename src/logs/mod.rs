@@ -2,8 +2,10 @@
 //! many functions merged, no line twice and none lost), `ldeck logs get`, and the REPORT
 //! parser that invocation results share.
 
+pub mod batch;
 pub mod buffer;
 pub mod dedupe;
+pub mod export;
 pub mod get;
 pub mod groups;
 pub mod lines;

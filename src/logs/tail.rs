@@ -683,7 +683,10 @@ fn describe_stream_error(
         Some(StartLiveTailResponseStreamError::SessionStreamingException(e)) => {
             (format!("the session failed: {}", e.message().unwrap_or("streaming error")), true)
         }
-        _ => (format!("the connection was lost: {}", Error::from_sdk(err, endpoint)), false),
+        _ => match Error::from_sdk(err, endpoint) {
+            Error::Network { detail, .. } => (format!("the connection was lost: {detail}"), false),
+            other => (format!("the session failed: {other}"), true),
+        },
     }
 }
 

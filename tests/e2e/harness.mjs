@@ -120,8 +120,21 @@ export async function startProxy(targetUrl) {
   const sockets = new Set();
   let latencyMs = 0;
   let server = null;
+  /** `{ pattern, response }`: a request whose bytes match is answered with `response`. */
+  let refusal = null;
 
   function relay(client) {
+    if (refusal) {
+      // Requests are inspected chunk by chunk (headers arrive in one chunk): a matching
+      // one gets the canned answer and its connection closes, as a refusing server's.
+      const { pattern, response } = refusal;
+      client.on("data", (chunk) => {
+        if (pattern.test(chunk.toString("latin1"))) {
+          client.end(response);
+          upstream.destroy();
+        }
+      });
+    }
     const upstream = connect(Number(target.port), target.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -162,6 +175,12 @@ export async function startProxy(targetUrl) {
     restore: listen,
     setLatency(ms) {
       latencyMs = ms;
+    },
+    /** Answers requests matching `pattern` (a RegExp over the raw request) with the raw
+     *  HTTP `response`, on connections opened from now on; `null` lets all through. */
+    refuse(pattern, response) {
+      refusal = pattern ? { pattern, response } : null;
+      for (const socket of sockets) socket.destroy();
     },
     stop: close,
   };

@@ -60,6 +60,16 @@ const ARGUMENTS = {
   compare_invocations: { before: 1, after: 1 },
   invocation_history_limit: {},
   set_invocation_history_limit: { keep: 100 },
+  // From the main window the tail commands answer "not a tail window"; no window opens.
+  open_tail_window: { functions: [] },
+  tail_setup: {},
+  start_tail: { filter: "", sinceSeconds: 60, polling: false, batches: null },
+  stop_tail: {},
+  clear_tail: {},
+  export_tail: { path: "/tmp/never-written.ndjson", format: "ndjson", only: null, progress: null },
+  close_tail_window: {},
+  tail_buffer_lines: {},
+  set_tail_buffer_lines: { lines: 100000 },
   list_profiles: {},
   // Saving the profile again without keys keeps the keys in the keyring.
   save_profile: {
@@ -86,7 +96,18 @@ const ARGUMENTS = {
 };
 
 /** Answers that are errors on purpose (the scan still reads them). */
-const EXPECTED_ERRORS = ["list_shared_events", "publish_shared_event", "delete_shared_event", "remove_profile"];
+const EXPECTED_ERRORS = [
+  "list_shared_events",
+  "publish_shared_event",
+  "delete_shared_event",
+  "open_tail_window",
+  "tail_setup",
+  "start_tail",
+  "clear_tail",
+  "export_tail",
+  "close_tail_window",
+  "remove_profile",
+];
 
 /**
  * Calls the given commands one after another, as the UI does, and returns each answer as
@@ -99,7 +120,7 @@ const CALL_COMMANDS = `
   (async () => {
     const answers = [];
     for (let [cmd, args] of calls) {
-      for (const channel of ["progress", "chunks"].filter((key) => key in args)) {
+      for (const channel of ["progress", "chunks", "batches"].filter((key) => key in args)) {
         // What a Channel is on the wire: a callback id the backend streams to. What it
         // streams is scanned too.
         const id = internals.transformCallback((message) =>

@@ -71,6 +71,16 @@ export class WebDriverSession {
     await this.command("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
   }
 
+  /** The app's open windows (one handle per webview window). */
+  windowHandles() {
+    return this.command("GET", "/window/handles");
+  }
+
+  /** Sends the next commands to another window. */
+  switchToWindow(handle) {
+    return this.command("POST", "/window", { handle });
+  }
+
   /** PNG bytes of the window as the user sees it. */
   async screenshot() {
     return Buffer.from(await this.command("GET", "/screenshot"), "base64");

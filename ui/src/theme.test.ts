@@ -49,6 +49,8 @@ const READ_TOGETHER: [string, string][] = [
   ["--ok", "--bg"],
   ["--accent", "--bg"],
   ["--on-accent", "--accent"],
+  ["--on-mark", "--mark"],
+  ...[0, 1, 2, 3, 4, 5, 6, 7].map((i): [string, string] => ["--on-fn", `--fn-${i}`]),
 ];
 
 describe("the themes", () => {

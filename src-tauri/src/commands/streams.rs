@@ -1,13 +1,14 @@
-//! What a window has running (refreshes now; tails, streamed invocations later).
+//! What the app has running: refreshes, invocations and tails, by window.
 
 use tauri::State;
 
 use crate::state::AppState;
 use crate::streams::StreamInfo;
 
-/// The window's running streams, oldest first.
+/// Every window's running streams, oldest first (each names its window): a closed tail
+/// window's tail is gone from this list at once.
 #[tauri::command]
 #[specta::specta]
-pub fn running_streams(window: tauri::Window, state: State<'_, AppState>) -> Vec<StreamInfo> {
-    state.streams().list(window.label())
+pub fn running_streams(state: State<'_, AppState>) -> Vec<StreamInfo> {
+    state.streams().list(None)
 }

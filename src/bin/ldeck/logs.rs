@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use lambda_deck::logs::export::{clock, json_line, text_line};
 use lambda_deck::logs::get::{check_request_id, get_lines, LogQuery};
 use lambda_deck::logs::groups::{resolve_targets, TailTarget};
 use lambda_deck::logs::lines::TailLine;
@@ -188,40 +189,27 @@ impl Printer {
     fn format(&self, line: &TailLine) -> String {
         let function = self.targets.get(usize::from(line.function)).map(|t| t.function_name.as_str()).unwrap_or("?");
         if self.json {
-            // The line as the window gets it, with the function's name for its index.
-            let mut json = serde_json::to_value(line).unwrap_or_default();
-            json["function"] = function.into();
-            json["time"] = clock(line.timestamp_ms).into();
-            return serde_json::to_string(&json).unwrap_or_default() + "\n";
+            return json_line(line, function) + "\n";
+        }
+        if !self.colour {
+            let name = (self.targets.len() > 1).then_some((function, self.name_width));
+            return text_line(line, name) + "\n";
         }
         let mut out = clock(line.timestamp_ms);
         out.push(' ');
         if self.targets.len() > 1 {
             let name = format!("{function:width$}", width = self.name_width);
-            if self.colour {
-                let colour = FUNCTION_COLOURS[usize::from(line.function) % FUNCTION_COLOURS.len()];
-                out.push_str(&format!("\x1b[{colour}m{name}\x1b[0m "));
-            } else {
-                out.push_str(&name);
-                out.push(' ');
-            }
+            let colour = FUNCTION_COLOURS[usize::from(line.function) % FUNCTION_COLOURS.len()];
+            out.push_str(&format!("\x1b[{colour}m{name}\x1b[0m "));
         }
         // A message's own line breaks (stack traces) stay, indented under it.
         let message = line.message.replace('\n', "\n    ");
-        match (self.colour, line.level) {
-            (true, Some(LogLevel::Error | LogLevel::Fatal)) => out.push_str(&format!("\x1b[31m{message}\x1b[0m")),
-            (true, Some(LogLevel::Warn)) => out.push_str(&format!("\x1b[33m{message}\x1b[0m")),
+        match line.level {
+            Some(LogLevel::Error | LogLevel::Fatal) => out.push_str(&format!("\x1b[31m{message}\x1b[0m")),
+            Some(LogLevel::Warn) => out.push_str(&format!("\x1b[33m{message}\x1b[0m")),
             _ => out.push_str(&message),
         }
         out.push('\n');
         out
     }
-}
-
-/// `2026-11-29T10:00:00.123Z`: always with milliseconds, so lines align.
-fn clock(timestamp_ms: f64) -> String {
-    let ms = timestamp_ms as i64;
-    let seconds = aws_smithy_types::DateTime::from_secs(ms.div_euclid(1000));
-    let text = seconds.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default();
-    format!("{}.{:03}Z", text.trim_end_matches('Z'), ms.rem_euclid(1000))
 }

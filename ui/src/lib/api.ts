@@ -1,8 +1,8 @@
-// What the stores call: the generated commands, plus the one adapter that turns a
-// progress callback into a Tauri Channel. Stores take an `Api` so tests can hand them a
+// What the stores call: the generated commands, plus the adapters that turn a callback
+// into a Tauri Channel. Stores take an `Api` so tests can hand them a
 // fake; nothing else in the UI talks to the backend.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type SyncEvent } from "./bindings";
+import { commands, type ExportFormat, type SyncEvent, type TailBatch } from "./bindings";
 
 export const api = {
   ...commands,
@@ -11,6 +11,18 @@ export const api = {
     const channel = new Channel<SyncEvent>();
     channel.onmessage = onProgress;
     return commands.refreshFunctions(channel);
+  },
+  /** Runs the tail window's tail until stopped; `onBatch` gets at most one batch a frame. */
+  startTail(filter: string, sinceSeconds: number, polling: boolean, onBatch: (batch: TailBatch) => void) {
+    const channel = new Channel<TailBatch>();
+    channel.onmessage = onBatch;
+    return commands.startTail(filter, sinceSeconds, polling, channel);
+  },
+  /** Exports the tail window's lines (`only` these, or all), reporting the share written. */
+  exportTail(path: string, format: ExportFormat, only: number[] | null, onProgress: (share: number) => void) {
+    const channel = new Channel<number | null>();
+    channel.onmessage = (share) => onProgress(share ?? 0);
+    return commands.exportTail(path, format, only, channel);
   },
 };
 

@@ -90,6 +90,37 @@ export const commands = {
 	/**  How many invocations are kept per function. */
 	invocationHistoryLimit: () => typedError<number, ErrorPayload>(__TAURI_INVOKE("invocation_history_limit")),
 	setInvocationHistoryLimit: (keep: number) => typedError<number, ErrorPayload>(__TAURI_INVOKE("set_invocation_history_limit", { keep })),
+	/**
+	 *  Opens a tail window for `functions` (names or ARNs, checked first) on the calling
+	 *  window's profile and region; answers with its label.
+	 */
+	openTailWindow: (functions: string[]) => typedError<string, ErrorPayload>(__TAURI_INVOKE("open_tail_window", { functions })),
+	tailSetup: () => typedError<TailSetup, ErrorPayload>(__TAURI_INVOKE("tail_setup")),
+	/**
+	 *  Runs the window's tail until `stop_tail`, another `start_tail` or the window's close;
+	 *  lines and notices arrive over `batches`, at most one batch per frame. The filter
+	 *  pattern and the backfill are checked before anything is sent.
+	 */
+	startTail: (filter: string, sinceSeconds: number, polling: boolean, batches: Channel<TailBatch>) => typedError<null, ErrorPayload>(__TAURI_INVOKE("start_tail", { filter, sinceSeconds, polling, batches })),
+	/**  Stops the window's tail (its lines stay). */
+	stopTail: () => __TAURI_INVOKE<void>("stop_tail"),
+	/**  Forgets the window's lines (the tail runs on). */
+	clearTail: () => typedError<null, ErrorPayload>(__TAURI_INVOKE("clear_tail")),
+	/**
+	 *  Writes the window's lines to `path`: those numbered in `only` (what the window shows
+	 *  after its searches, filters and mutes), or the whole buffer. `progress` gets the share
+	 *  written. Answers with the number of lines written.
+	 */
+	exportTail: (path: string, format: ExportFormat, only: number[] | null, progress: Channel<number | null>) => typedError<number, ErrorPayload>(__TAURI_INVOKE("export_tail", { path, format, only, progress })),
+	/**
+	 *  Closes the calling tail window (its Close button, Ctrl+W): as when the window manager
+	 *  closes it, the window's tail stops and its lines go.
+	 */
+	closeTailWindow: () => typedError<null, ErrorPayload>(__TAURI_INVOKE("close_tail_window")),
+	/**  Lines a tail keeps (Settings → Local data). */
+	tailBufferLines: () => typedError<number, ErrorPayload>(__TAURI_INVOKE("tail_buffer_lines")),
+	/**  Sets the lines a tail keeps; tail windows opened afterwards use it. */
+	setTailBufferLines: (lines: number) => typedError<null, ErrorPayload>(__TAURI_INVOKE("set_tail_buffer_lines", { lines })),
 	/**  The app's profiles and the AWS CLI's, without secrets. */
 	listProfiles: () => typedError<ProfileSummary[], ErrorPayload>(__TAURI_INVOKE("list_profiles")),
 	/**  Adds a profile (`original_name` empty) or replaces one. Keys go to the keyring. */
@@ -112,7 +143,10 @@ export const commands = {
 	 *  deleted, so none writes back what was just cleared.
 	 */
 	clearLocalData: (scope: Scope | null) => typedError<LocalDataSummary, ErrorPayload>(__TAURI_INVOKE("clear_local_data", { scope })),
-	/**  The window's running streams, oldest first. */
+	/**
+	 *  Every window's running streams, oldest first (each names its window): a closed tail
+	 *  window's tail is gone from this list at once.
+	 */
 	runningStreams: () => __TAURI_INVOKE<StreamInfo[]>("running_streams"),
 };
 
@@ -297,6 +331,8 @@ export type EventsView = {
 	events: SavedEvent[],
 	drafts: EventDraft[],
 };
+
+export type ExportFormat = "ndjson" | "text";
 
 /**  One form field that is not acceptable, with what to fix. */
 export type FieldError = {
@@ -486,6 +522,19 @@ export type LayerInfo = {
 	code_size: number | null,
 };
 
+/**  What Lambda's runtime or the function made of a line. */
+export type LineKind = 
+/**  `START RequestId: … Version: …` or `platform.start`. */
+{ kind: "start"; version: string | null } | 
+/**  `END RequestId: …` or `platform.runtimeDone`. */
+{ kind: "end" } | 
+/**  `REPORT …` or `platform.report`: the figures of the request. */
+{ kind: "report"; figures: ReportFigures } | 
+/**  A JSON object written by the function. */
+{ kind: "json" } | 
+/**  Any other line. */
+{ kind: "text" };
+
 /**  What Settings → Local data shows for the whole store. */
 export type LocalDataSummary = {
 	/**  The store file, or `None` for an in-memory store. */
@@ -670,6 +719,8 @@ export type StreamChunk = {
 /**  A running stream, as `running_streams` reports it. */
 export type StreamInfo = {
 	id: number,
+	/**  The label of the window that started it. */
+	window: string,
 	kind: StreamKind,
 	started_at: string,
 };
@@ -686,7 +737,9 @@ export type StreamKind =
  */
 "invocation" | 
 /**  `invocation_figures`: reading an invocation's REPORT from its log group. */
-"invocation_figures";
+"invocation_figures" | 
+/**  `start_tail`: a tail window's tail; a new one (another filter) replaces it. */
+"tail";
 
 /**  Progress of a running refresh, streamed to the UI as it happens. */
 export type SyncEvent = 
@@ -709,6 +762,64 @@ export type SyncRecord = {
 	functions: number,
 	error_code: ErrorCode | null,
 	error_message: string | null,
+};
+
+/**  What a tail window gets in one frame. */
+export type TailBatch = {
+	/**  New lines, in time order within the batch. */
+	lines: TailLine[],
+	/**  What the tail said meanwhile (mode, sampling, reconnects, problems), in order. */
+	notices: TailEvent[],
+	/**  Lines the buffer has dropped since the tail started (its oldest, past capacity). */
+	dropped: number | null,
+};
+
+/**
+ *  What the tail tells its window or terminal. `functions` are indexes into the tail's
+ *  list of functions (the follower's log groups).
+ */
+export type TailEvent = 
+/**  New lines, in time order. */
+{ event: "lines"; lines: TailLine[] } | 
+/**  A follower is streaming or polling; `reason` says why it polls. */
+{ event: "mode"; functions: number[]; mode: TailMode; reason: string | null } | 
+/**  The service sampled an update: above 500 events a second not every line is sent. */
+{ event: "sampled"; functions: number[] } | 
+/**  A session was restarted and the gap re-read. */
+{ event: "reconnected"; functions: number[]; reason: string; reread_from_ms: number | null; reread_to_ms: number | null; recovered: number } | 
+/**  Something the user should know that does not stop the tail. */
+{ event: "problem"; functions: number[]; message: string };
+
+/**  One line of a tail, as the window and `ldeck logs` show it. */
+export type TailLine = {
+	/**  Order of arrival within the tail (the window's key for the line). */
+	seq: number,
+	/**  Index of the function in the tail's list of functions. */
+	function: number,
+	/**  When the line was written, in milliseconds since the epoch (a JavaScript number). */
+	timestamp_ms: number | null,
+	log_stream: string,
+	message: string,
+	level: LogLevel | null,
+	request_id: string | null,
+	trace_id: string | null,
+} & LineKind;
+
+/**  How a follower reads. */
+export type TailMode = 
+/**  Streaming with Live Tail. */
+"live" | 
+/**  Polling FilterLogEvents. */
+"polling";
+
+/**  What a tail window shows before its tail starts. */
+export type TailSetup = {
+	functions: string[],
+	connection: ConnectionSummary,
+	/**  Lines the window keeps (Settings → Local data). */
+	capacity: number,
+	/**  Where exports go unless the user names another place. */
+	export_dir: string,
 };
 
 /**  One entry of the template list the user picks from. */

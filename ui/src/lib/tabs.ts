@@ -2,7 +2,7 @@
 // A capability adds its tab here and its view in views/tabs/index.ts; nothing else
 // changes (the pane, the palette and the shortcuts read this list).
 
-export type TabId = "overview" | "configuration" | "test";
+export type TabId = "overview" | "configuration" | "test" | "logs";
 
 export type TabInfo = {
   id: TabId;
@@ -15,6 +15,7 @@ export const TABS: readonly TabInfo[] = [
   { id: "overview", label: "Overview", keywords: "summary state aliases versions triggers tags" },
   { id: "configuration", label: "Configuration", keywords: "settings environment env variables vpc layers logging" },
   { id: "test", label: "Test", keywords: "invoke run event events payload history compare" },
+  { id: "logs", label: "Logs", keywords: "tail live log stream cloudwatch group" },
 ];
 
 export const DEFAULT_TAB: TabId = "overview";

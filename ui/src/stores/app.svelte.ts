@@ -1,6 +1,7 @@
 // The main window's state, and what ties its parts together: start-up (saved list
 // first, then a refresh), switching profile or region, the route (function and tab),
-// Settings, clearing local data, the palette's actions and the keyboard shortcuts.
+// Settings, clearing local data, opening live tails, the palette's actions and the
+// keyboard shortcuts.
 // Views render this and call its methods; none of this lives in a view.
 import type { Answer, Api } from "../lib/api";
 import type { Appearance, ConnectionSummary, FunctionListView, Preferences } from "../lib/bindings";
@@ -14,6 +15,7 @@ import { LocalDataStore } from "./localData.svelte";
 import { PaletteStore } from "./palette.svelte";
 import { ProfileFormStore } from "./profileForm.svelte";
 import { SessionStore } from "./session.svelte";
+import { TailOpenerStore } from "./tailOpener.svelte";
 import { TestTabStore } from "./testTab.svelte";
 
 export type SettingsSection = "profiles" | "appearance" | "local-data";
@@ -47,6 +49,7 @@ export class AppStore {
   readonly appearance: AppearanceStore;
   readonly localData: LocalDataStore;
   readonly profileForm: ProfileFormStore;
+  readonly tails: TailOpenerStore;
   readonly actions = new ActionRegistry();
   readonly palette: PaletteStore;
 
@@ -68,6 +71,7 @@ export class AppStore {
     this.appearance = new AppearanceStore(api, env.colorScheme, env.applyTheme, env.initialAppearance);
     this.localData = new LocalDataStore(api);
     this.profileForm = new ProfileFormStore(api);
+    this.tails = new TailOpenerStore(api);
     this.palette = new PaletteStore(
       {
         functions: () => this.list.functions,
@@ -75,6 +79,7 @@ export class AppStore {
         regions: () => this.session.regions,
         actions: () => this.actions.available(),
         openFunction: (name, tab) => this.navigate({ function: name, tab }),
+        tailLogs: (name) => this.tailFromPalette(name),
         switchProfile: (name) => this.switchProfile(name),
         switchRegion: (region) => this.switchRegion(region),
       },
@@ -151,6 +156,20 @@ export class AppStore {
     if (this.pane.selected === null) return;
     this.pane.setTab(tab);
     this.#env.hash.set(formatRoute({ function: this.pane.selected, tab }));
+  }
+
+  /** Opens a live tail window following the list's multi-selection (as the list shows it). */
+  tailSelection() {
+    return this.tails.open(this.list.multiSelection);
+  }
+
+  /**
+   * The palette's "Tail logs: <function>". The palette has closed, so a refusal is shown
+   * where the Logs tab's own button would show it.
+   */
+  async tailFromPalette(name: string) {
+    if (await this.tails.open([name])) return;
+    if (this.tails.errorFor([name])) this.navigate({ function: name, tab: "logs" });
   }
 
   openSettings(section: SettingsSection = "profiles") {
@@ -233,10 +252,16 @@ export class AppStore {
       this.#env.focusSearch();
       return true;
     }
+    const picking = this.list.multiSelected.size > 0;
+    if (key.key === "Escape" && picking && !typing && !this.settingsOpen && !this.palette.open) {
+      this.list.clearMultiSelection();
+      return true;
+    }
     return false;
   }
 
   #enterScope() {
+    this.tails.reset();
     const connection = this.session.connection;
     if (connection) this.pane.setScope(connection.profile, connection.region);
     if (connection) void this.test.setScope(connection.profile, connection.region);

@@ -28,6 +28,9 @@ function fakeApi(overrides: Partial<Record<keyof Api, unknown>> = {}): Api {
     clearLocalData: vi.fn(async () => ok({ path: null, file_bytes: 0, scopes: [], notice: null })),
     invocationHistoryLimit: vi.fn(async () => ok(100)),
     setInvocationHistoryLimit: vi.fn(async (keep: number) => ok(keep)),
+    tailBufferLines: vi.fn(async () => ok(100_000)),
+    setTailBufferLines: vi.fn(async () => ok(null)),
+    openTailWindow: vi.fn(async () => ok("tail-1")),
     saveProfile: vi.fn(),
     removeProfile: vi.fn(),
     testProfile: vi.fn(),
@@ -176,5 +179,50 @@ describe("the main window", () => {
     store.actions.run("toggle-theme");
     await settle();
     expect(store.appearance.effective).toBe("light");
+  });
+
+  it("tails the functions picked in the list, in the list's order; Escape clears the picks", async () => {
+    const { store, api, first } = app();
+    await store.start(first);
+    store.navigate({ function: "b" });
+    store.list.toggleMultiSelected("a", store.pane.selected);
+    store.list.multiSelectRange("c", store.pane.selected, true);
+    expect(store.list.multiSelection).toEqual(["a", "b", "c"]);
+    expect(await store.tailSelection()).toBe(true);
+    expect(api.openTailWindow).toHaveBeenCalledWith(["a", "b", "c"]);
+    expect(store.handleShortcut(key("Escape"), true)).toBe(false); // typing in a field
+    expect(store.handleShortcut(key("Escape"), false)).toBe(true);
+    expect(store.list.multiSelection).toEqual([]);
+    expect(store.pane.selected).toBe("b");
+    expect(store.handleShortcut(key("Escape"), false)).toBe(false); // nothing left to clear
+  });
+
+  it("tails a function from the palette; a refusal shows on its Logs tab", async () => {
+    const api = fakeApi();
+    const { store, first } = app(api);
+    await store.start(first);
+    store.palette.show();
+    store.palette.setQuery("tail b");
+    expect(store.palette.results[0].title).toBe("Tail logs: b");
+    store.palette.pick();
+    await settle();
+    expect(api.openTailWindow).toHaveBeenCalledWith(["b"]);
+    expect(store.pane.selected).toBeNull();
+    (api.openTailWindow as ReturnType<typeof vi.fn>).mockResolvedValue(fail("invalid_input", "No such function"));
+    await store.tailFromPalette("c");
+    expect([store.pane.selected, store.pane.tab]).toEqual(["c", "logs"]);
+    expect(store.tails.errorFor(["c"])?.message).toBe("No such function");
+    // Another profile: the refusal about the old one goes.
+    await store.switchProfile("play");
+    expect(store.tails.failure).toBeNull();
+  });
+
+  it("offers the Logs tab with the others", async () => {
+    const { store, first } = app();
+    await store.start(first);
+    store.navigate({ function: "a" });
+    expect(store.handleShortcut(key("4", true), false)).toBe(true);
+    expect(store.pane.tab).toBe("logs");
+    expect(store.actions.available().map((a) => a.id)).toContain("tab-logs");
   });
 });

@@ -1,6 +1,8 @@
 // The function list of the window: the saved list first (a first screen, then all of
 // it), then a refresh in the background. A failed refresh never empties what is shown;
-// an answer for a scope the window has left is dropped.
+// an answer for a scope the window has left is dropped. Beside the one selected function
+// (the pane's), a multi-selection picked with Ctrl/Cmd+click and Shift+click (for a tail
+// of several functions).
 import type { Answer, Api } from "../lib/api";
 import type { ErrorPayload, FunctionListView, SyncEvent } from "../lib/bindings";
 import { filterFunctions, parseQuery, sortFunctions, syncState, type Sort } from "../lib/functions";
@@ -33,6 +35,17 @@ export class FunctionListStore {
   fetchedAt = $derived(this.view?.fetched_at ?? null);
   syncState = $derived(syncState(this.refreshing, this.error, this.fetchedAt));
 
+  /** Names in the multi-selection, shown or not (a search hides some for a while). */
+  multiSelected = $state.raw<ReadonlySet<string>>(new Set());
+  /** The multi-selected functions the list shows, in its order: what a tail of them follows. */
+  multiSelection = $derived(
+    this.multiSelected.size === 0
+      ? []
+      : this.visible.filter((f) => this.multiSelected.has(f.function_name)).map((f) => f.function_name),
+  );
+  // Where a Shift+click range starts: the last row toggled, else the selected function.
+  #anchor: string | null = null;
+
   // Bumped when the window leaves a scope: any answer for the old one is dropped.
   #scope = 0;
   // Bumped by every refresh: only the newest one's answer and progress count.
@@ -54,6 +67,44 @@ export class FunctionListStore {
     this.error = null;
     this.refreshing = false;
     this.progress = null;
+    this.clearMultiSelection();
+  }
+
+  /**
+   * Ctrl/Cmd+click (or Space): `name` in or out of the multi-selection. The first one
+   * brings the selected function (`current`) along, as file managers do.
+   */
+  toggleMultiSelected(name: string, current: string | null) {
+    const next = new Set(this.multiSelected);
+    if (next.size === 0 && current !== null && current !== name && this.#isShown(current)) next.add(current);
+    if (next.has(name)) next.delete(name);
+    else next.add(name);
+    this.multiSelected = next;
+    this.#anchor = name;
+  }
+
+  /**
+   * Shift+click: the shown rows from the anchor (the last toggled row, else `current`) to
+   * `name`, instead of the multi-selection or, `adding` (with Ctrl/Cmd), added to it.
+   */
+  multiSelectRange(name: string, current: string | null, adding = false) {
+    const names = this.visible.map((f) => f.function_name);
+    const to = names.indexOf(name);
+    if (to < 0) return;
+    const anchor = [this.#anchor, current].find((n) => n !== null && names.includes(n)) ?? name;
+    const from = names.indexOf(anchor);
+    const range = names.slice(Math.min(from, to), Math.max(from, to) + 1);
+    this.multiSelected = new Set(adding ? [...this.multiSelected, ...range] : range);
+    this.#anchor = anchor;
+  }
+
+  clearMultiSelection() {
+    if (this.multiSelected.size > 0) this.multiSelected = new Set();
+    this.#anchor = null;
+  }
+
+  #isShown(name: string) {
+    return this.visible.some((f) => f.function_name === name);
   }
 
   /**

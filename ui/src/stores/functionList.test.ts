@@ -121,3 +121,53 @@ describe("the function list", () => {
     expect(list.syncState).toBe("synced");
   });
 });
+
+describe("the multi-selection", () => {
+  async function shown(names: string[]) {
+    const { list } = store({ cachedFunctions: vi.fn(async () => ok(listView(names))) });
+    await list.showSaved();
+    return list;
+  }
+
+  it("toggles with Ctrl/Cmd+click, bringing the selected function along at first", async () => {
+    const list = await shown(["a", "b", "c", "d"]);
+    list.toggleMultiSelected("c", "a");
+    expect(list.multiSelection).toEqual(["a", "c"]);
+    list.toggleMultiSelected("b", "a");
+    list.toggleMultiSelected("a", "a");
+    expect(list.multiSelection).toEqual(["b", "c"]);
+    // Space on the selected row, with nothing picked: just that row.
+    list.clearMultiSelection();
+    list.toggleMultiSelected("d", "d");
+    expect(list.multiSelection).toEqual(["d"]);
+  });
+
+  it("selects a range with Shift+click, from the last toggled row or the selected one", async () => {
+    const list = await shown(["a", "b", "c", "d", "e"]);
+    list.multiSelectRange("d", "b");
+    expect(list.multiSelection).toEqual(["b", "c", "d"]);
+    list.multiSelectRange("a", "b"); // the anchor stays: the range turns around it
+    expect(list.multiSelection).toEqual(["a", "b"]);
+    list.toggleMultiSelected("e", "b");
+    list.multiSelectRange("d", "b", true); // Ctrl+Shift: added to the picks
+    expect(list.multiSelection).toEqual(["a", "b", "d", "e"]);
+  });
+
+  it("follows the list's order and search; clearing, or another scope, empties it", async () => {
+    const list = await shown(["a", "b", "c"]);
+    list.toggleMultiSelected("c", null);
+    list.toggleMultiSelected("a", null);
+    expect(list.multiSelection).toEqual(["a", "c"]);
+    list.sort = { column: "name", descending: true };
+    expect(list.multiSelection).toEqual(["c", "a"]);
+    list.query = "c";
+    expect(list.multiSelection).toEqual(["c"]);
+    list.query = "";
+    expect(list.multiSelection).toEqual(["c", "a"]);
+    list.clearMultiSelection();
+    expect(list.multiSelection).toEqual([]);
+    list.toggleMultiSelected("b", "a");
+    list.reset();
+    expect(list.multiSelected.size).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { LocalDataSummary } from "../lib/bindings";
-import { deferred, fail, ok } from "./fakes";
+import { deferred, fail, ok, settle } from "./fakes";
 import { LocalDataStore } from "./localData.svelte";
 
 const scope = { profile: "work", region: "eu-west-1" };
@@ -28,6 +28,19 @@ function historyApi() {
         ? ok(keep)
         : ({ status: "error", error: { code: "invalid_input", message: "m", fields: [{ field: "history_limit", message: "Keep between 1 and 10000 invocations per function." }] } } as const),
     ),
+    ...tailLinesApi(),
+  };
+}
+
+/** The tail-buffer commands, answering as the core does (1,000 to 1,000,000). */
+function tailLinesApi() {
+  return {
+    tailBufferLines: vi.fn(async () => ok(100_000)),
+    setTailBufferLines: vi.fn(async (lines: number) =>
+      lines >= 1_000 && lines <= 1_000_000
+        ? ok(null)
+        : ({ status: "error", error: { code: "invalid_input", message: "m", fields: [{ field: "tail_buffer_lines", message: "Keep between 1,000 and 1,000,000 lines." }] } } as const),
+    ),
   };
 }
 
@@ -43,6 +56,35 @@ describe("local data", () => {
     expect(store.historyLimitError).toBe("Keep between 1 and 10000 invocations per function.");
     await store.setHistoryLimit(" 250 ");
     expect([store.historyLimit, store.historyLimitError]).toEqual([250, null]);
+  });
+
+  it("shows how many lines a live tail keeps and changes it, with the core's error at the field", async () => {
+    const api = { ...historyApi(), localData: vi.fn(async () => ok(summary(1))), clearLocalData: vi.fn() };
+    const store = new LocalDataStore(api as never);
+    await store.load();
+    await settle();
+    expect(store.tailBufferLines).toBe(100_000);
+    await store.setTailBufferLines("999");
+    expect([store.tailBufferLines, store.tailBufferLinesError]).toEqual([100_000, "Keep between 1,000 and 1,000,000 lines."]);
+    await store.setTailBufferLines("lots");
+    await store.setTailBufferLines("99999999999999");
+    expect(api.setTailBufferLines.mock.calls.slice(1)).toEqual([[0], [0]]);
+    expect(store.tailBufferLinesError).toBe("Keep between 1,000 and 1,000,000 lines.");
+    await store.setTailBufferLines(" 250,000 ");
+    expect(api.setTailBufferLines).toHaveBeenLastCalledWith(250_000);
+    expect([store.tailBufferLines, store.tailBufferLinesError]).toEqual([250_000, null]);
+  });
+
+  it("shows a refusal that names no field as it came", async () => {
+    const api = {
+      ...historyApi(),
+      setTailBufferLines: vi.fn(async () => fail("internal", "The store is read-only.")),
+      localData: vi.fn(),
+      clearLocalData: vi.fn(),
+    };
+    const store = new LocalDataStore(api as never);
+    await store.setTailBufferLines(5_000);
+    expect([store.tailBufferLines, store.tailBufferLinesError]).toEqual([null, "The store is read-only."]);
   });
 
   it("asks once, then clears what was asked about", async () => {

@@ -27,6 +27,7 @@ const palette = new PaletteStore(
     regions: () => regions,
     actions: () => actions.available(),
     openFunction: () => {},
+    tailLogs: () => {},
     switchProfile: () => {},
     switchRegion: () => {},
   },

@@ -1,6 +1,7 @@
 // The command palette (Ctrl/Cmd+K): fuzzy search over every function of the window's
 // profile and region, the profiles and regions to switch to, and the registered actions;
-// recent picks first. "payments-api conf" offers payments-api → Configuration.
+// recent picks first. "payments-api conf" offers payments-api → Configuration, and
+// "tail payments-api" offers "Tail logs: payments-api" (a live tail window).
 import type { Api } from "../lib/api";
 import type { FunctionSummary } from "../lib/bindings";
 import { FuzzyIndex, fuzzyMatch } from "../lib/fuzzy";
@@ -8,7 +9,10 @@ import { TABS, type TabId } from "../lib/tabs";
 import type { Action } from "./actions.svelte";
 
 export type PaletteItem = {
-  /** Stable id: `function:<name>`, `function:<name>/<tab>`, `profile:<name>`, `region:<r>`, `action:<id>`. */
+  /**
+   * Stable id: `function:<name>`, `function:<name>/<tab>`, `tail:<name>`, `profile:<name>`,
+   * `region:<r>`, `action:<id>`.
+   */
   id: string;
   kind: "function" | "tab" | "profile" | "region" | "action";
   title: string;
@@ -25,6 +29,8 @@ export type PaletteSources = {
   regions: () => readonly string[];
   actions: () => readonly Action[];
   openFunction: (name: string, tab?: TabId) => unknown;
+  /** Opens a live tail window following the function. */
+  tailLogs: (name: string) => unknown;
   switchProfile: (name: string) => unknown;
   switchRegion: (region: string) => unknown;
 };
@@ -35,6 +41,9 @@ export const MAX_RESULTS = 50;
 const MAX_TAB_JUMPS = 8;
 /** A tab jump outranks a plain match of the same function. */
 const TAB_JUMP_BONUS = 1_000;
+/** Asked for by its word, a tail outranks the Logs tab the same word names. */
+const TAIL_BONUS = TAB_JUMP_BONUS + 1;
+const TAIL_TITLE = "Tail logs: ";
 
 type Scored = { item: PaletteItem; score: number };
 
@@ -123,6 +132,8 @@ export class PaletteStore {
       const target = parseFunctionId(id);
       const fn = target && byName.get(target.name);
       if (fn) return [{ item: this.#functionItem(fn, [], target.tab), score: 0 }];
+      const tailed = id.startsWith("tail:") ? id.slice("tail:".length) : null;
+      if (tailed !== null && byName.has(tailed)) return [{ item: this.#tailItem(tailed, []), score: 0 }];
       const region = id.startsWith("region:") ? id.slice("region:".length) : null;
       return region && regions.has(region) ? [{ item: this.#regionItem(region, []), score: 0 }] : [];
     });
@@ -139,6 +150,7 @@ export class PaletteStore {
       found.push({ item: this.#functionItem(hit.item, hit.positions), score: hit.score });
     }
     found.push(...this.#tabJumps(query));
+    found.push(...this.#tailJumps(query));
     for (const action of this.#sources.actions()) {
       const match = fuzzyMatch(query, action.title) ?? keywordMatch(query, action.keywords);
       if (match) found.push({ item: this.#actionItem(action, match.positions), score: match.score });
@@ -176,6 +188,18 @@ export class PaletteStore {
       );
   }
 
+  /** "tail payments", "Tail logs: payments", "payments tail": a tail of the function the rest names. */
+  #tailJumps(query: string): Scored[] {
+    const rest = tailTarget(query);
+    if (rest === null) return [];
+    return this.#functionIndex()
+      .search(rest, MAX_TAB_JUMPS)
+      .map((hit) => {
+        const positions = hit.positions.map((p) => p + TAIL_TITLE.length);
+        return { item: this.#tailItem(hit.item.function_name, positions), score: hit.score + TAIL_BONUS };
+      });
+  }
+
   #functionIndex(): FuzzyIndex<FunctionSummary> {
     const functions = this.#sources.functions();
     if (this.#index?.functions !== functions) {
@@ -194,6 +218,17 @@ export class PaletteStore {
       detail: fn.runtime ?? fn.package_type ?? "function",
       positions,
       run: () => this.#sources.openFunction(name, tab),
+    };
+  }
+
+  #tailItem(name: string, positions: number[]): PaletteItem {
+    return {
+      id: `tail:${name}`,
+      kind: "action",
+      title: `${TAIL_TITLE}${name}`,
+      detail: "live tail in a new window",
+      positions,
+      run: () => this.#sources.tailLogs(name),
     };
   }
 
@@ -236,6 +271,26 @@ function parseFunctionId(id: string): { name: string; tab?: TabId } | null {
   if (!id.startsWith("function:")) return null;
   const [name, tab] = id.slice("function:".length).split("/");
   return { name, tab: TABS.find((t) => t.id === tab)?.id };
+}
+
+/**
+ * The function part of a query that asks for a tail ("tail …", "tail logs: …", "… tail";
+ * "tai" is enough), or null.
+ */
+function tailTarget(query: string): string | null {
+  const words = query.split(/\s+/).filter((w) => w !== "");
+  const isTail = (word: string) => {
+    const w = word.toLowerCase().replace(/:$/, "");
+    return w.length >= 3 && "tail".startsWith(w);
+  };
+  if (words.length < 2) return null;
+  if (isTail(words[0])) {
+    const rest = words.slice(1);
+    if (rest.length > 1 && /^logs?:?$/i.test(rest[0])) rest.shift();
+    return rest.join(" ");
+  }
+  if (isTail(words[words.length - 1])) return words.slice(0, -1).join(" ");
+  return null;
 }
 
 /** A match on an action's keywords: ranked, but nothing in the title to highlight. */

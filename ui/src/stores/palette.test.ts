@@ -18,6 +18,7 @@ function palette(names: string[], overrides: Partial<PaletteSources> = {}) {
     regions: () => ["eu-west-1", "us-east-1"],
     actions: () => actions.available(),
     openFunction: (name, tab) => calls.push(`open ${name}${tab ? ` ${tab}` : ""}`),
+    tailLogs: (name) => calls.push(`tail ${name}`),
     switchProfile: (name) => calls.push(`profile ${name}`),
     switchRegion: (region) => calls.push(`region ${region}`),
     ...overrides,
@@ -93,6 +94,35 @@ describe("the command palette", () => {
     store.move(1);
     store.pick();
     expect(calls).toEqual(["open b-api"]);
+  });
+
+  it("offers a live tail of a function when the query asks for one", () => {
+    const { store, calls } = palette(["payments-api", "orders-worker"]);
+    store.setQuery("tail pay");
+    expect(titles(store)[0]).toBe("Tail logs: payments-api");
+    // The function's own characters are the highlighted ones.
+    expect(store.results[0].positions.map((p) => store.results[0].title[p]).join("")).toBe("pay");
+    store.pick();
+    expect(calls).toEqual(["tail payments-api"]);
+    for (const query of ["Tail logs: orders", "orders-worker tail", "tai orders"]) {
+      store.setQuery(query);
+      expect(titles(store)[0], query).toBe("Tail logs: orders-worker");
+    }
+    // Without the word, or with nothing else, no tails.
+    store.setQuery("orders");
+    expect(titles(store).some((t) => t.startsWith("Tail logs"))).toBe(false);
+    store.setQuery("tail");
+    expect(titles(store).some((t) => t.startsWith("Tail logs"))).toBe(false);
+  });
+
+  it("brings a recent tail back with no query, while its function is still here", () => {
+    const { store, calls } = palette(["payments-api"]);
+    store.recent = ["tail:payments-api", "tail:gone-fn"];
+    store.show();
+    expect(titles(store)[0]).toBe("Tail logs: payments-api");
+    expect(titles(store)).not.toContain("Tail logs: gone-fn");
+    store.pick();
+    expect(calls).toEqual(["tail payments-api"]);
   });
 
   it("searches 10,000 functions", () => {

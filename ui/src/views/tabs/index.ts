@@ -5,6 +5,7 @@ import type { FunctionSummary } from "../../lib/bindings";
 import type { TabId } from "../../lib/tabs";
 import type { AppStore } from "../../stores/app.svelte";
 import Configuration from "./Configuration.svelte";
+import Logs from "./Logs.svelte";
 import Overview from "./Overview.svelte";
 import Test from "./TestLazy.svelte";
 
@@ -18,4 +19,5 @@ export const TAB_VIEWS: Record<TabId, Component<TabProps>> = {
   overview: Overview,
   configuration: Configuration,
   test: Test,
+  logs: Logs,
 };
