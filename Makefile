@@ -84,6 +84,7 @@ bench: setup build package
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/memory.bench.mjs
 	target/release/ldeck-dev bench invoke-cli --rounds 15
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/invoke.bench.mjs
+	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/tail.bench.mjs
 	@ls -l target/release/bundle/deb/*.deb | awk '{ printf ".deb size: %.2f MB (%d bytes)\n", $$5 / 1048576, $$5 }'
 	cd ui && npm run bench --silent
 

@@ -12,6 +12,9 @@ TAURI_DRIVER_VERSION="2.1.0"
 VENV_DIR=".tools/ministack-venv"
 AWSCLI_VERSION="1.46.3"         # the peer of `ldeck invoke` in BENCHMARKS.md (make bench only)
 AWSCLI_VENV_DIR=".tools/awscli-venv"
+AWSLOGS_VERSION="0.15.0"        # the peer of the live tail in BENCHMARKS.md (make bench only)
+AWSLOGS_BOTO3_VERSION="1.44.8"  # awslogs' boto3 and botocore, pinned with it
+AWSLOGS_VENV_DIR=".tools/awslogs-venv"
 
 APT_PACKAGES=(
   # building the desktop shell (Tauri 2 on Linux)
@@ -83,16 +86,24 @@ install_local_aws() {
   "$VENV_DIR/bin/pip" install -q --disable-pip-version-check "ministack==$MINISTACK_VERSION" "cbor2==$CBOR2_VERSION"
 }
 
-# Peer tools the benchmarks compare against, in their own venv (never the user's PATH).
+# Peer tools the benchmarks compare against, each in its own venv (never the user's PATH).
 install_peer_tools() {
-  local installed
-  installed=$("$AWSCLI_VENV_DIR/bin/python" -c 'import importlib.metadata as m; print(m.version("awscli"))' 2>/dev/null || true)
-  if [ -x "$AWSCLI_VENV_DIR/bin/aws" ] && [ "$installed" = "$AWSCLI_VERSION" ]; then
-    log "awscli $AWSCLI_VERSION present"; return
+  install_peer awscli "$AWSCLI_VERSION" "$AWSCLI_VENV_DIR" aws
+  install_peer awslogs "$AWSLOGS_VERSION" "$AWSLOGS_VENV_DIR" awslogs \
+    "boto3==$AWSLOGS_BOTO3_VERSION" "botocore==$AWSLOGS_BOTO3_VERSION"
+}
+
+# install_peer PACKAGE VERSION VENV EXECUTABLE [PINNED DEPENDENCY…]
+install_peer() {
+  local package=$1 version=$2 venv=$3 executable=$4 installed
+  shift 4
+  installed=$("$venv/bin/python" -c "import importlib.metadata as m; print(m.version('$package'))" 2>/dev/null || true)
+  if [ -x "$venv/bin/$executable" ] && [ "$installed" = "$version" ]; then
+    log "$package $version present"; return
   fi
-  log "creating $AWSCLI_VENV_DIR with awscli $AWSCLI_VERSION"
-  python3 -m venv "$AWSCLI_VENV_DIR"
-  "$AWSCLI_VENV_DIR/bin/pip" install -q --disable-pip-version-check "awscli==$AWSCLI_VERSION"
+  log "creating $venv with $package $version"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "$package==$version" "$@"
 }
 
 install_tauri_driver() {

@@ -42,6 +42,8 @@ use crate::{Error, FieldError};
 
 /// Log groups one Live Tail session may follow (aws-facts.md).
 pub const GROUPS_PER_SESSION: usize = 10;
+/// How often a live session forgets the keys of lines no re-read will cover again.
+const FORGET_EVERY: Duration = Duration::from_secs(10);
 
 /// What to tail.
 #[derive(Debug, Clone)]
@@ -553,8 +555,15 @@ impl Follower {
         let restart_at = Instant::now() + self.timings.restart_after;
         let by_identifier = self.identifiers();
         let mut next_group_check = Instant::now() + self.timings.missing_group_check;
+        let mut next_forget = Instant::now() + FORGET_EVERY;
         let restart = |reason: &str, failed: bool| SessionEnd::Restart { reason: reason.to_owned(), failed };
         loop {
+            if Instant::now() >= next_forget {
+                // A re-read after this session reaches back one overlap before its last
+                // update: older keys are never needed again (a day-long session stays small).
+                next_forget = Instant::now() + FORGET_EVERY;
+                self.deduper.forget_before(now_ms() - 2 * self.timings.overlap.as_millis() as i64);
+            }
             let received = tokio::select! {
                 _ = self.cancel.cancelled() => return streamed,
                 _ = tokio::time::sleep_until(restart_at) => {

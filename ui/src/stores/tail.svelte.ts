@@ -25,6 +25,9 @@ const RATE_WINDOW_MS = 5000;
 /** The window drops its oldest lines in chunks, not one by one (the list repaints once). */
 const TRIM_SLACK = 0.05;
 const MAX_NOTICES = 20;
+/** Milliseconds of a frame the window spends adding lines, and lines added at a time. */
+const FRAME_BUDGET_MS = 6;
+const DRAIN_CHUNK = 250;
 
 export class TailStore {
   setup = $state.raw<TailSetup | null>(null);
@@ -35,6 +38,8 @@ export class TailStore {
   /** Bumped whenever `rows` changed (the list repaints on it). */
   rowsVersion = $state(0);
   lineCount = $state(0);
+  /** Lines received since the tail (re)started, kept or not. */
+  receivedCount = $state(0);
   /** Lines dropped past the capacity: by this window, and by the backend's buffer. */
   droppedHere = $state(0);
   droppedByBuffer = $state(0);
@@ -77,6 +82,9 @@ export class TailStore {
   rows: Row[] = [];
   private all: TailLine[] = [];
   private held: TailLine[] = [];
+  /** Lines received but not yet added: added a frame's budget at a time. */
+  private inbox: TailLine[] = [];
+  private drainScheduled = false;
   private arrivals: { at: number; count: number }[] = [];
   private newestTimestamp: number | null = null;
   /** Which `startTail` is current: batches of a replaced tail are ignored. */
@@ -86,6 +94,10 @@ export class TailStore {
   constructor(
     private api: TailApi,
     private now: () => number = () => Date.now(),
+    /** Runs work before the next frame (requestAnimationFrame; tests run it at once). */
+    private beforeFrame: (work: () => void) => void = (work) => requestAnimationFrame(() => work()),
+    /** A fine clock for the per-frame budget. */
+    private fineClock: () => number = () => performance.now(),
   ) {}
 
   get functions(): string[] {
@@ -145,17 +157,43 @@ export class TailStore {
     for (const notice of batch.notices) this.note(notice);
     this.droppedByBuffer = batch.dropped ?? 0;
     if (batch.lines.length === 0) return;
+    this.receivedCount += batch.lines.length;
     this.arrivals.push({ at: this.now(), count: batch.lines.length });
     for (const line of batch.lines) {
       const stamp = line.timestamp_ms ?? 0;
       if (this.newestTimestamp === null || stamp > this.newestTimestamp) this.newestTimestamp = stamp;
     }
     if (this.paused) {
-      this.held.push(...batch.lines);
+      for (const line of batch.lines) this.held.push(line);
       this.heldCount = this.held.length;
       return;
     }
-    this.add(batch.lines);
+    this.enqueue(batch.lines);
+  }
+
+  private enqueue(lines: readonly TailLine[]): void {
+    for (const line of lines) this.inbox.push(line);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    this.beforeFrame(() => this.drain());
+  }
+
+  /** Adds queued lines for at most a few milliseconds, then leaves the rest to the next
+   *  frame: a burst of thousands of lines never holds one frame up. */
+  private drain(): void {
+    this.drainScheduled = false;
+    const started = this.fineClock();
+    let taken = 0;
+    while (taken < this.inbox.length && (taken === 0 || this.fineClock() - started < FRAME_BUDGET_MS)) {
+      const chunk = this.inbox.slice(taken, taken + DRAIN_CHUNK);
+      this.add(chunk);
+      taken += chunk.length;
+    }
+    this.inbox = this.inbox.slice(taken);
+    if (this.inbox.length > 0) {
+      this.drainScheduled = true;
+      this.beforeFrame(() => this.drain());
+    }
   }
 
   private note(event: TailEvent): void {
@@ -195,6 +233,7 @@ export class TailStore {
 
   /** Adds lines in time order; a line stamped before the newest shown goes to its place. */
   private add(lines: readonly TailLine[]): void {
+    const keptBefore = this.all.length;
     let inOrder = true;
     for (const line of lines) {
       const stamp = line.timestamp_ms ?? 0;
@@ -203,18 +242,28 @@ export class TailStore {
       if (index < this.all.length) inOrder = false;
       this.all.splice(index, 0, line);
     }
-    let trimmed = false;
+    let rebuild = !inOrder || this.grouped;
     const limit = this.capacity;
     if (this.all.length > limit * (1 + TRIM_SLACK)) {
       const excess = this.all.length - limit;
-      this.all.splice(0, excess);
+      const dropped = this.all.splice(0, excess);
       this.droppedHere += excess;
-      trimmed = true;
+      // Ungrouped, the rows of the oldest lines are the first rows: drop just those
+      // (rebuilding 100,000 rows would hold a frame up). New lines among them: rebuild.
+      if (!rebuild && excess <= keptBefore) this.dropFirstRows(dropped.filter((line) => this.shows(line)).length);
+      else rebuild = true;
     }
     this.lineCount = this.all.length;
     if (!this.follow) this.unseen += lines.length;
-    if (inOrder && !trimmed && !this.grouped) this.appendRows(lines);
-    else this.rebuildRows();
+    if (rebuild) this.rebuildRows();
+    else this.appendRows(lines);
+  }
+
+  private dropFirstRows(count: number): void {
+    if (count === 0) return;
+    this.rows.splice(0, count);
+    this.matches = this.matches.filter((index) => index >= count).map((index) => index - count);
+    if (this.matchIndex >= this.matches.length) this.matchIndex = this.matches.length - 1;
   }
 
   /** The common case: new lines at the end of an ungrouped view. */
@@ -331,7 +380,7 @@ export class TailStore {
     const held = this.held;
     this.held = [];
     this.heldCount = 0;
-    if (held.length) this.add(held);
+    if (held.length) this.enqueue(held);
   }
 
   /** The list was scrolled: following stops when the user looks further up. */
@@ -355,8 +404,10 @@ export class TailStore {
   private clearLines(): void {
     this.all = [];
     this.held = [];
+    this.inbox = [];
     this.heldCount = 0;
     this.lineCount = 0;
+    this.receivedCount = 0;
     this.unseen = 0;
     this.droppedHere = 0;
     this.selected = null;

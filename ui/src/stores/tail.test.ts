@@ -80,7 +80,8 @@ function fakeTail(setup: TailSetup = SETUP) {
 
 async function openStore(now = () => 10_000) {
   const fake = fakeTail();
-  const store = new TailStore(fake.api, now);
+  // Lines are added at once (the app adds them before the next frame).
+  const store = new TailStore(fake.api, now, (work) => work());
   void store.open();
   await Promise.resolve();
   await Promise.resolve();
@@ -106,9 +107,24 @@ describe("TailStore", () => {
     const { store, fake } = await openStore();
     fake.push(batch(Array.from({ length: 110 }, (_, i) => line({ message: `m${i}`, timestamp_ms: i })), [], 7));
     expect(store.lineCount).toBe(100);
+    expect(store.receivedCount).toBe(110);
     expect(store.droppedHere).toBe(10);
     expect(store.droppedByBuffer).toBe(7);
     expect(messages(store)[0]).toBe("m10");
+  });
+
+  it("trims its oldest rows in place, keeping search matches in step", async () => {
+    const { store, fake } = await openStore();
+    store.setSearch("needle");
+    fake.push(batch(Array.from({ length: 100 }, (_, i) => line({ message: i % 10 === 0 ? `needle ${i}` : `m${i}`, timestamp_ms: i }))));
+    expect(store.matches).toHaveLength(10);
+    fake.push(batch(Array.from({ length: 6 }, (_, i) => line({ message: `new ${i}`, timestamp_ms: 1000 + i }))));
+    // 106 lines exceed 100 by more than the slack: the oldest 6 go, one of them a match.
+    expect(store.lineCount).toBe(100);
+    expect(messages(store)[0]).toBe("m6");
+    expect(store.matches).toHaveLength(9);
+    expect(store.rows[store.matches[0]].type === "line" && (store.rows[store.matches[0]] as { line: TailLine }).line.message).toBe("needle 10");
+    expect(messages(store)[99]).toBe("new 5");
   });
 
   it("holds lines while paused and shows them on resume", async () => {
@@ -245,6 +261,27 @@ describe("TailStore", () => {
     expect(store.filterError).toBe("Compares with nothing.");
     expect(store.error).toBeNull();
     expect(store.running).toBe(false);
+  });
+
+  it("adds a burst a frame's budget at a time", async () => {
+    const fake = fakeTail({ ...SETUP, capacity: 10_000 });
+    const frames: (() => void)[] = [];
+    let clock = 0;
+    // Each reading of the clock costs a millisecond: a few chunks fit in a frame.
+    const store = new TailStore(fake.api, () => 10_000, (work) => frames.push(work), () => clock++);
+    void store.open();
+    await Promise.resolve();
+    await Promise.resolve();
+    fake.push(batch(Array.from({ length: 3000 }, (_, i) => line({ message: `b${i}`, timestamp_ms: i }))));
+    expect(store.rows).toHaveLength(0);
+    expect(frames).toHaveLength(1);
+    frames.shift()!();
+    const afterOneFrame = store.rows.length;
+    expect(afterOneFrame).toBeGreaterThan(0);
+    expect(afterOneFrame).toBeLessThan(3000);
+    while (frames.length) frames.shift()!();
+    expect(store.rows).toHaveLength(3000);
+    expect(messages(store)[2999]).toBe("b2999");
   });
 
   it("closes its window through the backend", async () => {
