@@ -1,7 +1,8 @@
 // End-to-end: the live tail window against the demo account. Two functions picked in the
 // list open one tail window; lines written with PutLogEvents (the local AWS's own
 // invocation logs do not reach Live Tail, local-aws.md) arrive live, each function in its
-// colour, REPORT lines as figures and grouped under their request; a malformed filter
+// colour, REPORT lines as figures and grouped under their request; search with
+// highlight and field:value filters; a malformed filter
 // pattern is refused at its field and a good one is applied by the service; pause and
 // resume; a JSON line expanded; an export; the connection cut and restored (the gap is
 // re-read, nothing twice); Live Tail refused (polling, said why); and closing the window
@@ -172,6 +173,25 @@ describe("the live tail window", { timeout: 420_000 }, () => {
     assert.match(pretty, /"order": \{\n\s+"id": 42/);
     const keys = await session.execute("return [...document.querySelectorAll('[data-testid=detail-json] .key')].map((k) => k.textContent)");
     assert.deepEqual(keys, ["level", "message", "requestId", "order", "id"]);
+  });
+
+  it("finds and highlights text, and filters JSON lines by field:value", async () => {
+    const session = app.session;
+    const search = await session.find("[data-testid=tail-search]");
+    await search.type("DECLINED");
+    await session.waitFor("the highlight", async () => {
+      const marks = await session.execute("return [...document.querySelectorAll('[data-testid=tail-row] mark')].map((m) => m.textContent)");
+      return marks.includes("declined") ? true : null;
+    });
+    assert.equal(await (await session.find("[data-testid=match-count]")).text(), "0 / 1");
+    await search.clear();
+    await search.type("order.id:42");
+    await session.waitFor("only the matching JSON line", async () => {
+      const rows = await rowsText(session);
+      return rows.length === 1 && rows[0].includes("card declined") ? true : null;
+    });
+    await search.clear();
+    await waitForRow(session, "batch 7");
   });
 
   it("refuses a malformed filter pattern at its field and applies a good one in the service", async () => {

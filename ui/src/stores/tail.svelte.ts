@@ -89,7 +89,8 @@ export class TailStore {
   private newestTimestamp: number | null = null;
   /** Which `startTail` is current: batches of a replaced tail are ignored. */
   private generation = 0;
-  private query: SearchQuery = { text: "", filters: [] };
+  /** The search box read: words to highlight and `field:value` filters. */
+  query = $state.raw<SearchQuery>({ text: "", filters: [] });
 
   constructor(
     private api: TailApi,
