@@ -6,13 +6,15 @@
 // pattern is refused at its field and a good one is applied by the service; pause and
 // resume; a JSON line expanded; an export; the connection cut and restored (the gap is
 // re-read, nothing twice); Live Tail refused (polling, said why); and closing the window
-// stops its tail. One app launch, behind a loopback proxy the test can cut.
+// stops its tail, and the next tail window opens where the last one was left. One app
+// launch, behind a loopback proxy the test can cut.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { chord, CONTROL, launchApp, openFunction, saveScreenshot, sleep, startLocalAws, startProxy } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { chord, CONTROL, launchApp, openFunction, saveScreenshot, sleep, startLocalAws, startProxy, windowGeometry } from "./harness.mjs";
 
 // Both match the search "-api", so both rows are on screen to be picked.
 const FUNCTIONS = ["payments-api", "orders-api"];
@@ -301,5 +303,36 @@ describe("the live tail window", { timeout: 420_000 }, () => {
       const left = await streams(session);
       return left.every((s) => s.kind !== "tail") ? true : null;
     }, 5000);
+  });
+
+  it("opens the next tail window where the last one was left, at its size", async () => {
+    const session = app.session;
+    const title = `Tail: ${[...FUNCTIONS].sort().join(", ")}`;
+    const tailWindowId = () => execFileSync("xdotool", ["search", "--name", `^${title}$`]).toString().trim().split("\n")[0];
+    const open = async () => {
+      await (await session.find("[data-testid=tail-selected]")).click();
+      return session.waitFor("the tail window", async () => {
+        try {
+          return tailWindowId() || null;
+        } catch {
+          return null; // not mapped yet
+        }
+      });
+    };
+    let id = await open();
+    execFileSync("xdotool", ["windowmove", id, "210", "130", "windowsize", id, "900", "560"]);
+    await session.waitFor("the window to move", async () => (windowGeometry(id).x === 210 && windowGeometry(id).width === 900 ? true : null));
+    await sleep(1_500); // the geometry is written once the window has settled
+    const handles = await session.windowHandles();
+    await session.switchToWindow(handles.find((h) => h !== mainWindow));
+    await (await session.find("[data-testid=close-tail]")).click().catch(() => {});
+    await session.switchToWindow(mainWindow);
+    await session.waitFor("the window closed", async () => ((await session.windowHandles()).length === 1 ? true : null));
+
+    id = await open();
+    await session.waitFor("the same place and size", async () => {
+      const geometry = windowGeometry(id);
+      return geometry.x === 210 && geometry.y === 130 && geometry.width === 900 && geometry.height === 560 ? true : null;
+    }, 10_000);
   });
 });
