@@ -28,6 +28,7 @@ const MAX_NOTICES = 20;
 /** Milliseconds of a frame the window spends adding lines, and lines added at a time. */
 const FRAME_BUDGET_MS = 6;
 const DRAIN_CHUNK = 250;
+const PUBLISH_EVERY_MS = 100;
 
 export class TailStore {
   setup = $state.raw<TailSetup | null>(null);
@@ -85,6 +86,10 @@ export class TailStore {
   /** Lines received but not yet added: added a frame's budget at a time. */
   private inbox: TailLine[] = [];
   private drainScheduled = false;
+  /** While a burst drains, the list repaints every PUBLISH_EVERY_MS, not every frame. */
+  private holdRows = false;
+  private rowsChanged = false;
+  private publishedAt = 0;
   private arrivals: { at: number; count: number }[] = [];
   private newestTimestamp: number | null = null;
   /** Which `startTail` is current: batches of a replaced tail are ignored. */
@@ -185,16 +190,33 @@ export class TailStore {
     this.drainScheduled = false;
     const started = this.fineClock();
     let taken = 0;
+    this.holdRows = true;
     while (taken < this.inbox.length && (taken === 0 || this.fineClock() - started < FRAME_BUDGET_MS)) {
       const chunk = this.inbox.slice(taken, taken + DRAIN_CHUNK);
       this.add(chunk);
       taken += chunk.length;
     }
+    this.holdRows = false;
     this.inbox = this.inbox.slice(taken);
-    if (this.inbox.length > 0) {
+    const more = this.inbox.length > 0;
+    // Painting a screen of new rows is the costly part of a frame: in a burst, every
+    // PUBLISH_EVERY_MS is enough, and the last frame shows where it ended.
+    if (this.rowsChanged && (!more || started - this.publishedAt >= PUBLISH_EVERY_MS)) this.publishRows();
+    if (more) {
       this.drainScheduled = true;
       this.beforeFrame(() => this.drain());
     }
+  }
+
+  /** Tells the list the rows changed (held back while a burst drains). */
+  private publishRows(): void {
+    if (this.holdRows) {
+      this.rowsChanged = true;
+      return;
+    }
+    this.rowsChanged = false;
+    this.publishedAt = this.fineClock();
+    this.rowsVersion++;
   }
 
   private note(event: TailEvent): void {
@@ -276,7 +298,7 @@ export class TailStore {
       this.rows.push({ type: "line", key: `l${line.seq}`, line, indented: false });
     }
     if (matches.length) this.matches = [...this.matches, ...matches];
-    this.rowsVersion++;
+    this.publishRows();
   }
 
   private shows(line: TailLine): boolean {
@@ -302,7 +324,7 @@ export class TailStore {
     }
     this.matches = matches;
     if (this.matchIndex >= matches.length) this.matchIndex = matches.length - 1;
-    this.rowsVersion++;
+    this.publishRows();
   }
 
   setSearch(typed: string): void {

@@ -275,12 +275,15 @@ describe("TailStore", () => {
     fake.push(batch(Array.from({ length: 3000 }, (_, i) => line({ message: `b${i}`, timestamp_ms: i }))));
     expect(store.rows).toHaveLength(0);
     expect(frames).toHaveLength(1);
+    const version = store.rowsVersion;
     frames.shift()!();
     const afterOneFrame = store.rows.length;
     expect(afterOneFrame).toBeGreaterThan(0);
     expect(afterOneFrame).toBeLessThan(3000);
+    expect(store.rowsVersion, "the list is not repainted in every frame of a burst").toBe(version);
     while (frames.length) frames.shift()!();
     expect(store.rows).toHaveLength(3000);
+    expect(store.rowsVersion, "the burst's last frame repaints it").toBeGreaterThan(version);
     expect(messages(store)[2999]).toBe("b2999");
   });
 
