@@ -248,7 +248,8 @@ describe("the live tail window", { timeout: 420_000 }, () => {
     assert.equal(declined.function, FUNCTIONS[0]);
     assert.equal(declined.level, "error");
     assert.equal(declined.request_id, REQUEST);
-    await session.keys("\uE00C"); // Escape closes the dialog
+    await (await session.find("[data-testid=export-close]")).click();
+    await session.waitFor("the dialog closed", async () => ((await session.findAll("[data-testid=export-dialog]")).length === 0 ? true : null));
   });
 
   it("re-reads the gap after the connection is lost, showing each line once", async () => {
