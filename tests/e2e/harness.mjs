@@ -187,6 +187,25 @@ export async function startProxy(targetUrl) {
 }
 
 /**
+ * A CloudWatch Logs call straight to the local AWS at `endpoint` (it routes on
+ * X-Amz-Target): how the tail's tests and benchmark write log lines. Resolves with the
+ * HTTP status and body.
+ */
+export async function logsCall(endpoint, action, body) {
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": `Logs_20140328.${action}`,
+      Authorization:
+        "AWS4-HMAC-SHA256 Credential=000000000000/20261129/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00",
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/**
  * Saves what the user sees as tests/e2e/screenshots/<name>.png (git-ignored): the X
  * display grabbed by ImageMagick after the page has painted twice. (WebKitWebDriver's own
  * screenshot can show a frame from before the last change.)

@@ -14,27 +14,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execFileSync } from "node:child_process";
-import { chord, CONTROL, launchApp, openFunction, saveScreenshot, sleep, startLocalAws, startProxy, windowGeometry } from "./harness.mjs";
+import {
+  chord,
+  CONTROL,
+  launchApp,
+  logsCall,
+  openFunction,
+  saveScreenshot,
+  sleep,
+  startLocalAws,
+  startProxy,
+  windowGeometry,
+} from "./harness.mjs";
 
 // Both match the search "-api", so both rows are on screen to be picked.
 const FUNCTIONS = ["payments-api", "orders-api"];
 const STREAM = "2026/11/29/[$LATEST]e2e0000000000000";
 const REQUEST = "e2e00000-0000-4000-8000-000000000001";
-
-/** A CloudWatch Logs call straight to the local AWS (it routes on X-Amz-Target). */
-async function logsCall(endpoint, action, body) {
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-amz-json-1.1",
-      "X-Amz-Target": `Logs_20140328.${action}`,
-      Authorization:
-        "AWS4-HMAC-SHA256 Credential=000000000000/20261129/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00",
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, text: await response.text() };
-}
 
 async function put(endpoint, fn, messages) {
   const timestamp = Date.now();

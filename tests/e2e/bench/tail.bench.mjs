@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { launchApp, ROOT, sleep, startLocalAws } from "../harness.mjs";
+import { launchApp, logsCall, ROOT, sleep, startLocalAws } from "../harness.mjs";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200);
 const BURST = 5000;
@@ -21,28 +21,14 @@ const GROUP = `/aws/lambda/${FUNCTION}`;
 const STREAM = "2026/11/29/[$LATEST]bench000000000000";
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
-async function logsCall(endpoint, action, body) {
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-amz-json-1.1",
-      "X-Amz-Target": `Logs_20140328.${action}`,
-      Authorization: "AWS4-HMAC-SHA256 Credential=000000000000/20261129/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=00",
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 200 && action === "PutLogEvents") throw new Error(`PutLogEvents: ${response.status} ${text}`);
-  return text;
-}
-
-function put(endpoint, messages) {
+async function put(endpoint, messages) {
   const timestamp = Date.now();
-  return logsCall(endpoint, "PutLogEvents", {
+  const answer = await logsCall(endpoint, "PutLogEvents", {
     logGroupName: GROUP,
     logStreamName: STREAM,
     logEvents: messages.map((message) => ({ timestamp, message })),
   });
+  if (answer.status !== 200) throw new Error(`PutLogEvents: ${answer.status} ${answer.text}`);
 }
 
 /** A peer process whose stdout lines are timed as they arrive, by the marker they carry. */
