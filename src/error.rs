@@ -50,6 +50,9 @@ pub enum Error {
     /// The user cancelled the operation (a refresh); nothing was changed.
     #[error("Cancelled.")]
     Cancelled,
+    /// The profile is marked read-only: no write call is sent with it.
+    #[error("Profile \"{0}\" is read-only: Lambda Deck sends no changes with it. Clear \"Read-only\" in Settings → Profiles (or `ldeck profile edit {0} --read-write`) to edit.")]
+    ReadOnlyProfile(String),
     /// A bug or an unexpected state inside Lambda Deck.
     #[error("Internal error: {0}")]
     Internal(String),
@@ -76,6 +79,8 @@ pub enum ErrorCode {
     Service,
     /// A refresh the user cancelled: not shown as a failure.
     Cancelled,
+    /// A write refused because the profile is read-only: editing shows as locked.
+    ReadOnly,
     Internal,
 }
 
@@ -90,7 +95,7 @@ pub struct ErrorPayload {
 }
 
 /// One form field that is not acceptable, with what to fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     /// The field's name as the form knows it (`name`, `region`, `access_key_id`, …).
@@ -119,6 +124,7 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Service(_) => ErrorCode::Service,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::ReadOnlyProfile(_) => ErrorCode::ReadOnly,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -11,6 +11,7 @@
 //!   no file imports one that imports it back (tests/module_graph.rs).
 
 pub mod aws;
+pub mod config;
 pub mod error;
 pub mod events;
 pub mod functions;

@@ -63,6 +63,8 @@ pub struct AwsConnection {
     summary: ConnectionSummary,
     /// The AWS CLI profile behind the credentials, if any (for the SSO re-login hint).
     aws_cli_profile: Option<String>,
+    /// The profile is marked read-only: every write refuses before sending.
+    read_only: bool,
 }
 
 impl AwsConnection {
@@ -124,13 +126,32 @@ impl AwsConnection {
         let profile = profile.unwrap_or_else(|| "default".to_string());
         let summary =
             ConnectionSummary { profile, region, endpoint_url: sdk_config.endpoint_url().map(str::to_string) };
-        Ok(Self { sdk_config, summary, aws_cli_profile: None })
+        Ok(Self { sdk_config, summary, aws_cli_profile: None, read_only: false })
     }
 
     /// The same connection shown under another name (an app profile wrapping it).
     pub fn with_profile_label(mut self, name: &str) -> Self {
         self.summary.profile = name.to_string();
         self
+    }
+
+    /// The same connection, refusing writes when `read_only` (a profile marked so).
+    pub fn with_read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The gate every write (configuration, code, versions, aliases) passes first, so a
+    /// read-only profile never sends one.
+    pub fn check_writable(&self) -> Result<(), Error> {
+        if self.read_only {
+            return Err(Error::ReadOnlyProfile(self.summary.profile.clone()));
+        }
+        Ok(())
     }
 
     /// STS GetCallerIdentity: one cheap signed call that proves the credentials work.

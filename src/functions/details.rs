@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::types::FunctionConfiguration;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -149,6 +150,66 @@ impl FunctionDetails {
     }
 }
 
+/// The configuration section of a GetFunction answer (configuration, tags, reserved
+/// concurrency), stamped with the current time. Also what an apply reads back.
+pub(crate) fn configuration_section(output: GetFunctionOutput) -> ConfigurationSection {
+    let config = output.configuration.unwrap_or_else(|| FunctionConfiguration::builder().build());
+    let environment = config.environment.clone();
+    let mut section = ConfigurationSection {
+        fetched_at: timestamps::now(),
+        role: config.role.clone(),
+        code_size: config.code_size as f64,
+        code_sha256: config.code_sha256.clone(),
+        version: config.version.clone(),
+        revision_id: config.revision_id.clone(),
+        ephemeral_storage_mb: config.ephemeral_storage.as_ref().map(|e| e.size),
+        environment: {
+            let mut variables: Vec<EnvironmentVariable> = environment
+                .as_ref()
+                .and_then(|e| e.variables.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, value)| EnvironmentVariable { name, value })
+                .collect();
+            variables.sort_by(|a, b| a.name.cmp(&b.name));
+            variables
+        },
+        environment_error: environment
+            .and_then(|e| e.error)
+            .map(|e| format!("{}: {}", e.error_code.unwrap_or_default(), e.message.unwrap_or_default())),
+        layers: config
+            .layers
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| LayerInfo { arn: l.arn.unwrap_or_default(), code_size: l.code_size as f64 })
+            .collect(),
+        vpc: config.vpc_config.clone().filter(|v| v.vpc_id.as_deref().is_some_and(|id| !id.is_empty())).map(|v| {
+            VpcInfo {
+                vpc_id: v.vpc_id,
+                subnet_ids: v.subnet_ids.unwrap_or_default(),
+                security_group_ids: v.security_group_ids.unwrap_or_default(),
+            }
+        }),
+        state_reason: config.state_reason.clone(),
+        last_update_status_reason: config.last_update_status_reason.clone(),
+        logging: config.logging_config.clone().map(|l| LoggingInfo {
+            log_format: l.log_format.map(|f| f.as_str().to_string()),
+            log_group: l.log_group,
+            application_log_level: l.application_log_level.map(|v| v.as_str().to_string()),
+            system_log_level: l.system_log_level.map(|v| v.as_str().to_string()),
+        }),
+        tracing_mode: config.tracing_config.as_ref().and_then(|t| t.mode.as_ref()).map(|m| m.as_str().to_string()),
+        dead_letter_target: config.dead_letter_config.as_ref().and_then(|d| d.target_arn.clone()),
+        kms_key_arn: config.kms_key_arn.clone(),
+        tags: output.tags.unwrap_or_default().into_iter().collect(),
+        reserved_concurrency: output.concurrency.and_then(|c| c.reserved_concurrent_executions),
+        summary: FunctionSummary::from(config),
+    };
+    section.summary.tags = Some(section.tags.clone());
+    section
+}
+
 /// A section as fetched, ready to save. The configuration also carries the function's
 /// tags and list row, saved with it.
 struct FetchedSection {
@@ -182,60 +243,7 @@ impl SectionFetcher<'_> {
                 Error::from_sdk(err, &self.endpoint)
             }
         })?;
-        let config = output.configuration.unwrap_or_else(|| FunctionConfiguration::builder().build());
-        let environment = config.environment.clone();
-        let mut section = ConfigurationSection {
-            fetched_at: timestamps::now(),
-            role: config.role.clone(),
-            code_size: config.code_size as f64,
-            code_sha256: config.code_sha256.clone(),
-            version: config.version.clone(),
-            revision_id: config.revision_id.clone(),
-            ephemeral_storage_mb: config.ephemeral_storage.as_ref().map(|e| e.size),
-            environment: {
-                let mut variables: Vec<EnvironmentVariable> = environment
-                    .as_ref()
-                    .and_then(|e| e.variables.clone())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(name, value)| EnvironmentVariable { name, value })
-                    .collect();
-                variables.sort_by(|a, b| a.name.cmp(&b.name));
-                variables
-            },
-            environment_error: environment
-                .and_then(|e| e.error)
-                .map(|e| format!("{}: {}", e.error_code.unwrap_or_default(), e.message.unwrap_or_default())),
-            layers: config
-                .layers
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| LayerInfo { arn: l.arn.unwrap_or_default(), code_size: l.code_size as f64 })
-                .collect(),
-            vpc: config.vpc_config.clone().filter(|v| v.vpc_id.as_deref().is_some_and(|id| !id.is_empty())).map(|v| {
-                VpcInfo {
-                    vpc_id: v.vpc_id,
-                    subnet_ids: v.subnet_ids.unwrap_or_default(),
-                    security_group_ids: v.security_group_ids.unwrap_or_default(),
-                }
-            }),
-            state_reason: config.state_reason.clone(),
-            last_update_status_reason: config.last_update_status_reason.clone(),
-            logging: config.logging_config.clone().map(|l| LoggingInfo {
-                log_format: l.log_format.map(|f| f.as_str().to_string()),
-                log_group: l.log_group,
-                application_log_level: l.application_log_level.map(|v| v.as_str().to_string()),
-                system_log_level: l.system_log_level.map(|v| v.as_str().to_string()),
-            }),
-            tracing_mode: config.tracing_config.as_ref().and_then(|t| t.mode.as_ref()).map(|m| m.as_str().to_string()),
-            dead_letter_target: config.dead_letter_config.as_ref().and_then(|d| d.target_arn.clone()),
-            kms_key_arn: config.kms_key_arn.clone(),
-            tags: output.tags.unwrap_or_default().into_iter().collect(),
-            reserved_concurrency: output.concurrency.and_then(|c| c.reserved_concurrent_executions),
-            summary: FunctionSummary::from(config),
-        };
-        section.summary.tags = Some(section.tags.clone());
+        let section = configuration_section(output);
         let fetched = Self::stored(CONFIGURATION, section.fetched_at.clone(), &section)?;
         Ok(FetchedSection { tags: Some(section.tags), summary: Some(section.summary), ..fetched })
     }
