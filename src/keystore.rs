@@ -1,4 +1,5 @@
-//! Static keys in the OS keyring (Secret Service on Linux), one entry per profile.
+//! Static keys in the OS keyring (Secret Service on Linux), one entry per profile, and
+//! the local store's data key (store/sealing.rs), in an entry of its own.
 //!
 //! Every keyring call blocks (D-Bus round trips, maybe an unlock prompt), so each runs
 //! under `spawn_blocking`. Keyring errors are mapped to three plain states and are never
@@ -10,10 +11,16 @@ use keyring_core::{CredentialStore, Entry};
 use tokio::sync::OnceCell;
 
 use crate::secrets::{Secret, StaticKeys};
+use crate::store::sealing::DataKey;
 use crate::Error;
 
 /// The keyring "service" under which every Lambda Deck entry is filed.
 pub const SERVICE: &str = "lambda-deck";
+
+/// The entry (user) of the local store's data key. A profile's entry is named after the
+/// profile, and a profile name has only letters, digits, spaces, '.', '_' and '-'
+/// (profiles/validation.rs): no profile can take this one (':').
+pub const DATA_KEY_ENTRY: &str = "lambda-deck:store-data-key";
 
 /// Where static keys live. Cheap to clone; connects to the keyring on first use, so
 /// commands that need no key never touch it.
@@ -73,6 +80,29 @@ impl KeyStore {
             Err(Error::KeysMissing(_)) => Ok(()),
             other => other,
         }
+    }
+
+    /// The local store's data key, created and saved the first time (or when the entry no
+    /// longer holds a whole key). Fails when the keyring is unavailable or locked: the store
+    /// then keeps environment variable names only.
+    pub async fn data_key(&self) -> Result<DataKey, Error> {
+        let read = || self.with_entry(DATA_KEY_ENTRY, |entry| entry.get_password().map(Secret::new));
+        match read().await {
+            Ok(text) => {
+                if let Some(key) = DataKey::from_text(text.expose()) {
+                    return Ok(key);
+                }
+            }
+            Err(Error::KeysMissing(_)) => {}
+            Err(err) => return Err(err),
+        }
+        let fresh = DataKey::generate().ok_or_else(|| Error::Internal("no random numbers for a new key".into()))?;
+        let text = fresh.to_text();
+        self.with_entry(DATA_KEY_ENTRY, move |entry| entry.set_password(text.expose())).await?;
+        // The app and `ldeck` may both have made one just now: the keyring's copy wins.
+        let saved = read().await.map_err(|_| Error::Internal("the keyring lost the new store key".into()))?;
+        DataKey::from_text(saved.expose())
+            .ok_or_else(|| Error::Internal("the keyring altered the new store key".into()))
     }
 
     async fn with_entry<T: Send + 'static>(

@@ -117,7 +117,10 @@ impl Session {
                     region: self.choice.region.clone(),
                     endpoint_url: self.choice.endpoint_url.clone(),
                 };
-                AwsConnection::resolve(&selection).await
+                let connection = AwsConnection::resolve(&selection).await?;
+                // An AWS CLI profile (or "default") can be marked read-only too.
+                let read_only = self.profiles.is_read_only(&connection.summary().profile).await?;
+                Ok(connection.with_read_only(read_only))
             }
         }
     }

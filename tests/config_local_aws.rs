@@ -143,7 +143,12 @@ async fn versions_and_a_weighted_alias_are_published_and_listed() {
     assert!(versions.contains(&second.version), "{versions:?}");
 
     // Moving it to the second version alone clears the weights; then it is removed.
-    let moved = AliasEdit { function_version: second.version.clone(), additional_version: None, additional_weight: None, ..alias };
+    let moved = AliasEdit {
+        function_version: second.version.clone(),
+        additional_version: None,
+        additional_weight: None,
+        ..alias
+    };
     let updated = set_alias(&connection, &store, &name, &moved).await.unwrap();
     assert!(updated.additional_version_weights.is_empty(), "{updated:?}");
     remove_alias(&connection, &store, &name, "live").await.unwrap();

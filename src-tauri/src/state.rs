@@ -10,6 +10,7 @@ use lambda_deck::keystore::KeyStore;
 use lambda_deck::preferences::{Appearance, Preferences};
 use lambda_deck::profiles::{Profiles, ACTIVE_PROFILE_SETTING};
 use lambda_deck::session::{Session, SessionChoice};
+use lambda_deck::store::sealing::Sealer;
 use lambda_deck::store::Store;
 use lambda_deck::Error;
 
@@ -61,7 +62,9 @@ impl AppState {
         }
         let last_profile = store.setting(ACTIVE_PROFILE_SETTING).ok().flatten();
         let startup_appearance = Preferences::load(&store).map(|p| p.appearance).unwrap_or_default();
-        Self::new(Profiles::new(store, KeyStore::system()), last_profile, startup_appearance)
+        let profiles = Profiles::new(store, KeyStore::system());
+        seal_environment_values(&profiles);
+        Self::new(profiles, last_profile, startup_appearance)
     }
 
     fn new(profiles: Profiles, last_profile: Option<String>, startup_appearance: Appearance) -> Self {
@@ -194,6 +197,19 @@ impl AppState {
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The store seals function environment values with its key from the keyring. The keyring
+/// may be slow or wait on its unlock prompt, so the key is fetched off the start-up path;
+/// until it arrives (or when there is no keyring) details are saved without their values.
+fn seal_environment_values(profiles: &Profiles) {
+    let (store, keystore) = (profiles.store().clone(), profiles.keystore().clone());
+    tauri::async_runtime::spawn(async move {
+        match keystore.data_key().await {
+            Ok(key) => store.set_sealer(Sealer::new(&key)),
+            Err(err) => eprintln!("lambda-deck: environment values will not be saved on this computer: {err}"),
+        }
+    });
 }
 
 #[cfg(test)]

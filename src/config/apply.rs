@@ -6,8 +6,9 @@
 //!   the three columns of a [`ConfigConflict`] instead of a write.
 //! - A 409 (ResourceConflict, "An update is in progress") waits for that update to end
 //!   and retries, saying so.
-//! - Tags and reserved concurrency have no revision: before they are sent the current
-//!   values are compared with what the edit started from (a conflict as above).
+//! - Tags and reserved concurrency have no revision, and the environment is sent whole:
+//!   before they are sent the current values are compared with what the edit started
+//!   from (a conflict as above).
 //! - After the update, LastUpdateStatus is followed until Successful or Failed.
 
 use std::collections::HashMap;
@@ -129,9 +130,13 @@ impl Applier {
         }
         let changes_configuration = changes.iter().any(|c| is_configuration_field(&c.field));
         let changes_others = changes.iter().any(|c| !is_configuration_field(&c.field));
+        // The environment is sent whole, so the variables the user did not touch must
+        // be what AWS has: a base read back without its values (no keyring key) would
+        // otherwise blank them under a matching revision.
+        let changes_environment = changes.iter().any(|c| c.field.starts_with("env:"));
 
         let mut function_arn = None;
-        if changes_others {
+        if changes_others || changes_environment {
             progress(step("checking", "Checking that nobody changed the function since you started…"));
             let current = self.current(&edit.function_name).await?;
             if !diff(&edit.base, &current.config).is_empty() {
@@ -172,7 +177,13 @@ impl Applier {
 
     fn conflict_outcome(&self, edit: &ConfigEdit, current: Current) -> ApplyOutcome {
         ApplyOutcome::Conflict {
-            conflict: conflict(&edit.function_name, &edit.base, &current.config, &edit.desired, current.revision_id),
+            conflict: Box::new(conflict(
+                &edit.function_name,
+                &edit.base,
+                &current.config,
+                &edit.desired,
+                current.revision_id,
+            )),
         }
     }
 

@@ -388,6 +388,26 @@ async fn tags_changed_by_someone_else_are_a_conflict() {
 }
 
 #[tokio::test]
+async fn an_environment_edit_from_a_base_without_its_values_is_a_conflict_not_a_wipe() {
+    let state = fake();
+    let (applier, rules) = applier(&state);
+    // What the form opens with when the store kept names only (no keyring key).
+    let (mut base, revision) = open(&state);
+    base.environment.iter_mut().for_each(|v| v.value.clear());
+    let mut desired = base.clone();
+    desired.environment.push(EnvVar { name: "NEW".into(), value: "1".into() });
+    let edit = ConfigEdit { function_name: "orders".into(), base_revision_id: revision, base, desired };
+    let (outcome, _) = apply(&applier, &edit).await;
+    let ApplyOutcome::Conflict { conflict } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(rules[2].num_calls(), 0, "no update sent");
+    let resolved = resolve(&conflict, &BTreeMap::new()).unwrap();
+    assert!(matches!(apply(&applier, &resolved).await.0, ApplyOutcome::Applied { .. }));
+    let environment = state.lock().unwrap().config.environment.clone();
+    assert!(environment.contains(&EnvVar { name: "DB_URL".into(), value: "postgres://db".into() }), "{environment:?}");
+    assert!(environment.contains(&EnvVar { name: "NEW".into(), value: "1".into() }));
+}
+
+#[tokio::test]
 async fn an_invalid_edit_or_no_change_sends_nothing() {
     let state = fake();
     let (applier, rules) = applier(&state);

@@ -12,6 +12,8 @@ pub mod apply;
 mod apply_tests;
 pub mod code;
 pub mod diff;
+pub mod drafts;
+pub mod envfile;
 pub mod types;
 pub mod validate;
 pub mod versions;

@@ -143,7 +143,7 @@ pub enum ApplyOutcome {
     /// The edit changes nothing.
     NothingToApply,
     /// The function changed since the edit started; nothing was sent.
-    Conflict { conflict: ConfigConflict },
+    Conflict { conflict: Box<ConfigConflict> },
 }
 
 /// What the user typed for an alias: create or update `name` to point at
@@ -169,4 +169,16 @@ pub struct ConfigCheck {
     /// The environment's size as AWS counts it (bytes of names and values) and its limit.
     pub environment_bytes: u32,
     pub environment_limit_bytes: u32,
+}
+
+/// An edit kept for later (made offline, or left before applying), with the revision it
+/// started from: applied later through the same diff and conflict path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConfigDraft {
+    pub edit: ConfigEdit,
+    pub saved_at: String,
+    /// False when environment values could not be kept (no key in the system keyring):
+    /// the draft has the names, and the values must be typed again.
+    pub values_kept: bool,
 }

@@ -13,6 +13,7 @@ pub use validation::check_region;
 
 use crate::aws::{cli_files, AwsConnection, CallerIdentity, ConnectionSummary, ProfileSelection};
 use crate::keystore::KeyStore;
+use crate::store::profiles::OldName;
 use crate::store::{run_blocking, Store};
 use crate::Error;
 
@@ -45,11 +46,16 @@ impl Profiles {
     }
 
     /// The app's profiles, then the AWS CLI's (those not shadowed by an app profile of the
-    /// same name), each sorted by name. Reads no secret.
+    /// same name), each sorted by name, with their read-only marks. Reads no secret.
     pub async fn list(&self) -> Result<Vec<ProfileSummary>, Error> {
-        let mut profiles = run_blocking(&self.store, |store| store.app_profiles()).await?;
-        let cli_profiles: Vec<ProfileSummary> =
-            aws_cli_profiles().await?.into_iter().filter(|cli| !profiles.iter().any(|p| p.name == cli.name)).collect();
+        let (mut profiles, read_only) =
+            run_blocking(&self.store, |store| Ok((store.app_profiles()?, store.read_only_profile_names()?))).await?;
+        let cli_profiles: Vec<ProfileSummary> = aws_cli_profiles()
+            .await?
+            .into_iter()
+            .filter(|cli| !profiles.iter().any(|p| p.name == cli.name))
+            .map(|cli| ProfileSummary { read_only: read_only.contains(&cli.name), ..cli })
+            .collect();
         profiles.extend(cli_profiles);
         Ok(profiles)
     }
@@ -65,11 +71,28 @@ impl Profiles {
         if let Some(profile) = self.app_profile(name).await? {
             return Ok(profile);
         }
-        aws_cli_profiles()
+        let profile = aws_cli_profiles()
             .await?
             .into_iter()
             .find(|p| p.name == name)
-            .ok_or_else(|| Error::Configuration(format!("There is no profile named \"{name}\".")))
+            .ok_or_else(|| Error::Configuration(format!("There is no profile named \"{name}\".")))?;
+        Ok(ProfileSummary { read_only: self.is_read_only(name).await?, ..profile })
+    }
+
+    /// Whether the profile `name` (the app's or the AWS CLI's) is marked read-only. A name
+    /// no profile has is not.
+    pub async fn is_read_only(&self, name: &str) -> Result<bool, Error> {
+        let name = name.to_string();
+        run_blocking(&self.store, move |store| store.profile_read_only(&name)).await
+    }
+
+    /// Marks a profile read-only (its connections then refuse every write before sending
+    /// it), or clears the mark. Any existing profile may be marked, the AWS CLI's included.
+    pub async fn set_read_only(&self, name: &str, read_only: bool) -> Result<ProfileSummary, Error> {
+        let profile = self.get(name).await?;
+        let key = profile.name.clone();
+        run_blocking(&self.store, move |store| store.set_profile_read_only(&key, read_only)).await?;
+        Ok(ProfileSummary { read_only, ..profile })
     }
 
     /// Validates and saves a new profile: keys into the keyring first, then the settings,
@@ -80,13 +103,21 @@ impl Profiles {
             self.keystore.save(&validated.summary.name, keys).await?;
         }
         let summary = validated.summary.clone();
-        if let Err(err) = run_blocking(&self.store, move |store| store.write_app_profile(&summary, None)).await {
-            if validated.keys.is_some() {
-                let _ = self.keystore.delete(&validated.summary.name).await;
+        let written = run_blocking(&self.store, move |store| {
+            store.write_app_profile(&summary, None, OldName::Gone)?;
+            // A profile of the AWS CLI's files it now shadows may have left the name a mark.
+            Ok(ProfileSummary { read_only: store.profile_read_only(&summary.name)?, ..summary })
+        })
+        .await;
+        match written {
+            Ok(summary) => Ok(summary),
+            Err(err) => {
+                if validated.keys.is_some() {
+                    let _ = self.keystore.delete(&validated.summary.name).await;
+                }
+                Err(err)
             }
-            return Err(err);
         }
-        Ok(validated.summary)
     }
 
     /// Replaces an app profile's settings (and its keys when new ones are given; a key id
@@ -107,20 +138,22 @@ impl Profiles {
             _ => {}
         }
         let (summary, old_name) = (validated.summary.clone(), existing.name.clone());
-        run_blocking(&self.store, move |store| {
-            store.write_app_profile(&summary, Some(&old_name))?;
+        let old_name_after = if renamed { old_name_after(&old_name).await } else { OldName::Gone };
+        let saved = run_blocking(&self.store, move |store| {
+            // A read-only profile stays read-only under its new name.
+            store.write_app_profile(&summary, Some(&old_name), old_name_after)?;
             // The app opens on the renamed profile as it did on the old name.
             if summary.name != old_name && store.setting(ACTIVE_PROFILE_SETTING)?.as_deref() == Some(old_name.as_str())
             {
                 store.set_setting(ACTIVE_PROFILE_SETTING, Some(&summary.name))?;
             }
-            Ok(())
+            Ok(ProfileSummary { read_only: store.profile_read_only(&summary.name)?, ..summary })
         })
         .await?;
         if renamed || !uses_keyring {
             self.keystore.delete(&existing.name).await?;
         }
-        Ok(validated.summary)
+        Ok(saved)
     }
 
     /// The form's save: a new profile when `original_name` is `None`, else an edit of it.
@@ -131,15 +164,16 @@ impl Profiles {
         }
     }
 
-    /// Removes an app profile and its keyring entry.
+    /// Removes an app profile, its keyring entry and its read-only mark.
     pub async fn remove(&self, name: &str) -> Result<(), Error> {
         if self.app_profile(name).await?.is_none() {
             return Err(Error::Configuration(format!("There is no app profile named \"{name}\" to remove.")));
         }
         self.keystore.delete(name).await?;
+        let old_name = old_name_after(name).await;
         let name = name.to_string();
         run_blocking(&self.store, move |store| {
-            store.delete_app_profile(&name)?;
+            store.delete_app_profile(&name, old_name)?;
             if store.setting(ACTIVE_PROFILE_SETTING)?.as_deref() == Some(name.as_str()) {
                 store.set_setting(ACTIVE_PROFILE_SETTING, None)?;
             }
@@ -148,9 +182,15 @@ impl Profiles {
         .await
     }
 
-    /// Resolves a profile into a connection, `region` overriding the profile's own.
+    /// Resolves a profile into a connection, `region` overriding the profile's own. The
+    /// connection of a read-only profile refuses every write before sending it.
     pub async fn connect(&self, name: &str, region: Option<&str>) -> Result<AwsConnection, Error> {
         let profile = self.get(name).await?;
+        let read_only = profile.read_only;
+        Ok(self.connect_to(profile, region).await?.with_read_only(read_only))
+    }
+
+    async fn connect_to(&self, profile: ProfileSummary, region: Option<&str>) -> Result<AwsConnection, Error> {
         let region = region.map(str::to_string).or(profile.region.clone());
         match profile.source {
             CredentialSource::Keyring => {
@@ -215,7 +255,18 @@ impl Profiles {
     }
 }
 
-/// The profiles of the AWS CLI's files, as the profile list shows them.
+/// What becomes of an app profile's old name (renamed or removed): a profile of the AWS
+/// CLI's files that shows under it again keeps the name's read-only mark. When the files
+/// cannot be read, the mark is kept: it is never dropped by doubt.
+async fn old_name_after(name: &str) -> OldName {
+    match cli_files::exists(name).await {
+        Ok(false) => OldName::Gone,
+        Ok(true) | Err(_) => OldName::StillListed,
+    }
+}
+
+/// The profiles of the AWS CLI's files, as the profile list shows them (read-only marks
+/// are in the store: [`Profiles::list`] adds them).
 pub async fn aws_cli_profiles() -> Result<Vec<ProfileSummary>, Error> {
     Ok(cli_files::profiles()
         .await?
@@ -229,6 +280,7 @@ pub async fn aws_cli_profiles() -> Result<Vec<ProfileSummary>, Error> {
             key_id_hint: None,
             has_session_token: false,
             editable: false,
+            read_only: false,
         })
         .collect())
 }
@@ -333,6 +385,61 @@ mod tests {
         profiles.remove("work").await.unwrap();
         assert!(profiles.app_profile("work").await.unwrap().is_none());
         assert_eq!(profiles.keystore.load("work").await.unwrap_err().code(), ErrorCode::KeysMissing);
+    }
+
+    fn profiles_in_memory() -> Profiles {
+        Profiles::new(Store::in_memory().unwrap(), KeyStore::with_store(keyring_core::mock::Store::new().unwrap()))
+    }
+
+    #[tokio::test]
+    async fn a_read_only_profile_connects_read_only_and_refuses_writes_by_name() {
+        let profiles = profiles_in_memory();
+        profiles.add(keyring_input("ldeck-ro-work", "AKIAIOSFODNN7EXAMPLE", Some(SECRET))).await.unwrap();
+        assert!(!profiles.connect("ldeck-ro-work", None).await.unwrap().is_read_only());
+
+        let marked = profiles.set_read_only("ldeck-ro-work", true).await.unwrap();
+
+        assert!(marked.read_only && marked.editable);
+        assert!(profiles.list().await.unwrap().iter().any(|p| p.name == "ldeck-ro-work" && p.read_only));
+        let connection = profiles.connect("ldeck-ro-work", Some("us-west-2")).await.unwrap();
+        assert!(connection.is_read_only());
+        let err = connection.check_writable().unwrap_err();
+        assert_eq!(err.code(), ErrorCode::ReadOnly);
+        assert!(err.to_string().starts_with("Profile \"ldeck-ro-work\" is read-only"), "{err}");
+        // Reading is not affected.
+        assert_eq!(connection.summary().region, "us-west-2");
+
+        assert!(!profiles.set_read_only("ldeck-ro-work", false).await.unwrap().read_only);
+        assert!(profiles.connect("ldeck-ro-work", None).await.unwrap().check_writable().is_ok());
+    }
+
+    #[tokio::test]
+    async fn editing_keeps_the_mark_renaming_carries_it_and_removing_drops_it() {
+        let profiles = profiles_in_memory();
+        profiles.add(keyring_input("ldeck-ro-a", "AKIAIOSFODNN7EXAMPLE", Some(SECRET))).await.unwrap();
+        profiles.set_read_only("ldeck-ro-a", true).await.unwrap();
+
+        let edited = profiles.edit("ldeck-ro-a", keyring_input("ldeck-ro-a", "", None)).await.unwrap();
+        assert!(edited.read_only, "an edit keeps the mark");
+        let renamed = profiles.edit("ldeck-ro-a", keyring_input("ldeck-ro-b", "", None)).await.unwrap();
+        assert!(renamed.read_only, "the renamed profile is still read-only");
+        assert!(profiles.connect("ldeck-ro-b", None).await.unwrap().is_read_only());
+        assert!(!profiles.is_read_only("ldeck-ro-a").await.unwrap(), "the old name is free of it");
+
+        profiles.remove("ldeck-ro-b").await.unwrap();
+        assert!(!profiles.is_read_only("ldeck-ro-b").await.unwrap());
+        // A new profile of the same name starts writable.
+        let again = profiles.add(keyring_input("ldeck-ro-b", "AKIAIOSFODNN7EXAMPLE", Some(SECRET))).await.unwrap();
+        assert!(!again.read_only);
+    }
+
+    #[tokio::test]
+    async fn only_an_existing_profile_can_be_marked() {
+        let profiles = profiles_in_memory();
+        let err = profiles.set_read_only("ldeck-ro-no-such-profile", true).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Configuration);
+        assert_eq!(err.to_string(), "There is no profile named \"ldeck-ro-no-such-profile\".");
+        assert!(!profiles.is_read_only("ldeck-ro-no-such-profile").await.unwrap());
     }
 
     #[tokio::test]

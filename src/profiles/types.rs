@@ -30,6 +30,10 @@ pub struct ProfileSummary {
     pub has_session_token: bool,
     /// False for profiles read from the AWS CLI's files: edit those with the AWS CLI.
     pub editable: bool,
+    /// No change is sent with this profile (configuration, code, versions, aliases):
+    /// its connections refuse every write before sending. Any profile may be marked,
+    /// the AWS CLI's included.
+    pub read_only: bool,
 }
 
 /// A profile as typed into the form or the CLI. The secret fields are taken out of it

@@ -161,6 +161,8 @@ pub(super) async fn validate(
         region: Some(region),
         endpoint_url,
         editable: true,
+        // The mark is kept by name in the store, and set only by `Profiles::set_read_only`.
+        read_only: editing.is_some_and(|e| e.read_only),
     };
     Ok(Validated { summary, keys })
 }

@@ -253,6 +253,8 @@ impl Store {
         tags: Option<&BTreeMap<String, String>>,
         summary: Option<&FunctionSummary>,
     ) -> Result<(), Error> {
+        // Environment values are written sealed, or not at all (sealing.rs).
+        let body = self.sealing.body_to_write(scope, function_name, section);
         let mut connection = self.connection();
         let tx = connection.transaction().map_err(|e| store_error(&e))?;
         let write = || -> rusqlite::Result<()> {
@@ -261,7 +263,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (profile, region, function_name, section)
                  DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body",
-                params![scope.profile, scope.region, function_name, section.section, section.fetched_at, section.body],
+                params![scope.profile, scope.region, function_name, section.section, section.fetched_at, body],
             )?;
             if let Some(tags) = tags {
                 tx.execute(
@@ -291,7 +293,8 @@ impl Store {
         tx.commit().map_err(|e| store_error(&e))
     }
 
-    /// Every saved detail section of a function.
+    /// Every saved detail section of a function, environment values opened: those that
+    /// were not saved (or no longer open) are empty and the configuration says so.
     pub fn load_detail_sections(&self, scope: &Scope, function_name: &str) -> Result<Vec<StoredSection>, Error> {
         let connection = self.connection();
         let mut statement = connection
@@ -300,13 +303,18 @@ impl Store {
                  WHERE profile = ?1 AND region = ?2 AND function_name = ?3",
             )
             .map_err(|e| store_error(&e))?;
-        let sections = statement
+        let mut sections = statement
             .query_map(params![scope.profile, scope.region, function_name], |row| {
                 Ok(StoredSection { section: row.get(0)?, fetched_at: row.get(1)?, body: row.get(2)? })
             })
             .map_err(|e| store_error(&e))?
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<StoredSection>, _>>()
             .map_err(|e| store_error(&e))?;
+        drop(statement);
+        drop(connection);
+        for section in &mut sections {
+            self.sealing.open_saved(scope, function_name, section);
+        }
         Ok(sections)
     }
 }

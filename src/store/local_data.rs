@@ -139,7 +139,7 @@ impl Store {
 }
 
 /// Tables of the user's own work, never cleared with the saved data.
-const USER_AUTHORED_TABLES: &[&str] = &["saved_events", "event_drafts"];
+const USER_AUTHORED_TABLES: &[&str] = &["saved_events", "event_drafts", "config_drafts"];
 
 /// The tables holding per-scope data (those with `profile` and `region` columns; the
 /// profiles table itself has no `profile` column), each with its column names.

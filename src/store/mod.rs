@@ -18,11 +18,13 @@ use serde::Serialize;
 
 use crate::{timestamps, Error};
 
+pub mod config;
 pub mod events;
 pub mod functions;
 pub mod invocations;
 pub mod local_data;
 pub mod profiles;
+pub mod sealing;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts the ones applied.
 /// Append only: never edit a migration that has shipped.
@@ -129,6 +131,15 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL
     );
     CREATE INDEX invocations_by_function ON invocations (profile, region, function_name, id);",
+    // 4: configuration drafts, one per function, environment values sealed (config.rs).
+    "CREATE TABLE config_drafts (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (profile, region, function_name)
+    ) WITHOUT ROWID;",
 ];
 
 /// The store. Clone the `Arc` to share it; every access takes the one connection.
@@ -138,6 +149,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// What happened to the previous store when this one was opened, if anything.
     notice: Option<StoreNotice>,
+    /// How function environment values are kept (sealing.rs).
+    sealing: sealing::Sealing,
 }
 
 /// Something the user must be told about the store when the app opens it.
@@ -246,7 +259,9 @@ impl Store {
             tx.pragma_update(None, "user_version", (index + 1) as i64).map_err(OpenFailure::from)?;
             tx.commit().map_err(OpenFailure::from)?;
         }
-        Ok(Arc::new(Store { connection: Mutex::new(connection), path, notice: None }))
+        // Best effort: a store that cannot be written still opens.
+        let _ = sealing::remove_plaintext_values(&mut connection);
+        Ok(Arc::new(Store { connection: Mutex::new(connection), path, notice: None, sealing: Default::default() }))
     }
 
     pub fn path(&self) -> Option<&Path> {

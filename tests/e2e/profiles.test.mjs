@@ -22,6 +22,21 @@ function registeredCommands() {
  * without an entry here fails the scan: every answer the webview can get is scanned.
  * `null` values of `progress` become a real Channel in the page.
  */
+/** A valid configuration for the configuration commands of the scan. */
+const SCAN_CONFIG = {
+  description: "",
+  handler: "app.handler",
+  runtime: "python3.12",
+  memory_mb: 128,
+  timeout_seconds: 3,
+  ephemeral_storage_mb: 512,
+  environment: [{ name: "STAGE", value: "scan" }],
+  tracing_mode: "PassThrough",
+  logging: { log_format: "Text", application_log_level: null, system_log_level: null, log_group: "/aws/lambda/bulk-0000" },
+  tags: [],
+  reserved_concurrency: null,
+};
+
 const ARGUMENTS = {
   active_connection: {},
   select_profile: { name: "vault", region: null },
@@ -60,6 +75,24 @@ const ARGUMENTS = {
   compare_invocations: { before: 1, after: 1 },
   invocation_history_limit: {},
   set_invocation_history_limit: { keep: 100 },
+  check_config: { config: SCAN_CONFIG },
+  config_changes: { base: SCAN_CONFIG, desired: SCAN_CONFIG },
+  // No change: the answer is "nothing to apply", and nothing is sent.
+  apply_config: { edit: { function_name: "bulk-0000", base_revision_id: null, base: SCAN_CONFIG, desired: SCAN_CONFIG }, progress: null },
+  resolve_config_conflict: {
+    conflict: { function_name: "bulk-0000", base: SCAN_CONFIG, current: SCAN_CONFIG, desired: SCAN_CONFIG, current_revision_id: null, fields: [] },
+    choices: {},
+  },
+  merge_env_text: { existing: [], text: "STAGE=scan" },
+  // Writes aimed at a function that does not exist, or a path that does not: errors.
+  publish_version: { functionName: "no-such-function", description: "" },
+  set_alias: { functionName: "no-such-function", alias: { name: "live", function_version: "1", description: "", additional_version: null, additional_weight: null } },
+  remove_alias: { functionName: "no-such-function", aliasName: "live" },
+  deploy_code: { functionName: "bulk-0000", path: "/nonexistent/lambda-deck-scan", publish: false, progress: null },
+  download_code: { functionName: "no-such-function", dir: "/tmp/lambda-deck-scan-never-written", progress: null },
+  save_config_draft: { edit: { function_name: "bulk-0000", base_revision_id: null, base: SCAN_CONFIG, desired: SCAN_CONFIG } },
+  config_draft: { functionName: "bulk-0000" },
+  discard_config_draft: { functionName: "bulk-0000" },
   // From the main window the tail commands answer "not a tail window"; no window opens.
   open_tail_window: { functions: [] },
   tail_setup: {},
@@ -87,6 +120,8 @@ const ARGUMENTS = {
   },
   remove_profile: { name: "no-such-profile" },
   test_profile: { name: "vault" },
+  // Clearing a mark the profile does not have: the answer is the profile, unchanged.
+  set_profile_read_only: { name: "vault", readOnly: false },
   preferences: {},
   set_appearance: { appearance: "system" },
   record_palette_pick: { id: "function:bulk-0000" },
@@ -100,6 +135,11 @@ const EXPECTED_ERRORS = [
   "list_shared_events",
   "publish_shared_event",
   "delete_shared_event",
+  "publish_version",
+  "set_alias",
+  "remove_alias",
+  "deploy_code",
+  "download_code",
   "open_tail_window",
   "tail_setup",
   "start_tail",
@@ -231,7 +271,7 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
     await session.execute(
       `const select = document.querySelector("[data-testid=profile-select]");
        select.value = "vault";
-       select.dispatchEvent(new Event("change"));
+       select.dispatchEvent(new Event("change", { bubbles: true }));
        return true;`,
     );
     const count = await session.waitFor("the list of the vault profile", async () => {
@@ -272,6 +312,80 @@ describe("profiles in Settings", { timeout: 240_000 }, () => {
       assert.ok(!readFileSync(path).includes(PLANTED_SECRET), `the secret is in ${path}`);
     }
     assert.ok(!app.output().includes(PLANTED_SECRET), "the secret is in the app's output");
+  });
+
+  it("marks a profile read-only in Settings, keeps the mark after reopening, then clears it", async () => {
+    const { session } = app;
+    const row = "[data-testid=profile-row][data-name=vault]";
+    const toggle = `${row} [data-testid=read-only-toggle]`;
+    const checked = () => session.execute("return document.querySelector(arguments[0])?.checked ?? null", [toggle]);
+    const count = async (css) => (await session.findAll(css)).length;
+    const rowBadge = `${row} [data-testid=read-only-badge]`;
+    const switcherBadge = "[data-testid=connection] [data-testid=read-only-badge]";
+    /** What the backend says, not the page: the mark is kept in the store. */
+    const savedMark = () =>
+      session.executeAsync(
+        `const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke("list_profiles", {}).then(
+           (profiles) => done(profiles.find((p) => p.name === "vault")?.read_only ?? null),
+           (error) => done(String(error?.message ?? error)));`,
+      );
+    const openSettings = async () => {
+      await (await session.find("[data-testid=open-settings]")).click();
+      await session.waitFor("the vault profile in Settings", async () => ((await checked()) === null ? null : true));
+    };
+
+    // The window shows vault, so that the switcher shows its mark too. (A change event
+    // must bubble: Svelte listens for it on the document.)
+    await session.execute(
+      `const select = document.querySelector("[data-testid=profile-select]");
+       select.value = "vault";
+       select.dispatchEvent(new Event("change", { bubbles: true }));
+       return true;`,
+    );
+    await session.waitFor("the window on vault", () =>
+      session.executeAsync(
+        `const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke("active_connection", {}).then(
+           (connection) => done(connection.profile === "vault" || null), () => done(null));`,
+      ),
+    );
+    await openSettings();
+    assert.equal(await checked(), false);
+    assert.equal(await count(rowBadge), 0);
+    assert.equal(await count(switcherBadge), 0);
+    assert.match(
+      await (await session.find(row)).text(),
+      /Read-only\s+No changes are sent with this profile: configuration, code, versions and aliases are locked\./,
+    );
+
+    await (await session.find(toggle)).click();
+    await session.waitFor("the row's read-only badge", async () => (await count(rowBadge)) || null);
+    await session.waitFor("the switcher's read-only badge", async () => (await count(switcherBadge)) || null);
+    assert.equal(await checked(), true);
+    assert.equal(await savedMark(), true);
+    assert.equal((await session.findAll("[data-testid=read-only-error]")).length, 0);
+    assert.match(
+      await session.execute(
+        `return [...document.querySelectorAll("[data-testid=profile-select] option")].map((o) => o.textContent).join("|")`,
+      ),
+      /(^|\|)vault \(read-only\)(\||$)/,
+    );
+    await saveScreenshot(session, "56-profile-read-only");
+
+    // Closed and opened again, Settings still shows the mark.
+    await (await session.find("[data-testid=close-settings]")).click();
+    await session.waitFor("Settings to close", async () => ((await count("[data-testid=settings]")) ? null : true));
+    await openSettings();
+    assert.equal(await checked(), true);
+    assert.equal(await count(rowBadge), 1);
+
+    await (await session.find(toggle)).click();
+    await session.waitFor("the mark to clear", async () => ((await count(rowBadge)) ? null : true));
+    await session.waitFor("the switcher's badge to go", async () => ((await count(switcherBadge)) ? null : true));
+    assert.equal(await checked(), false);
+    assert.equal(await savedMark(), false);
+    await (await session.find("[data-testid=close-settings]")).click();
   });
 });
 

@@ -3,6 +3,8 @@
 //! exits (its watchdog sees our end of the pipe close, whether tests passed or not).
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod cli;
+
 use std::sync::OnceLock;
 
 use lambda_deck::aws::AwsConnection;

@@ -1,6 +1,7 @@
 //! Tauri commands, one file per capability: parse, call the core, map the error. Nothing
 //! else belongs here. Every command is named once, in `list.rs`.
 
+pub mod config;
 pub mod events;
 pub mod functions;
 pub mod invoke;

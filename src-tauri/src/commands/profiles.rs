@@ -42,3 +42,17 @@ pub async fn remove_profile(state: State<'_, AppState>, name: String) -> Command
 pub async fn test_profile(state: State<'_, AppState>, name: String) -> CommandResult<CallerIdentity> {
     state.profiles().test(&name, None).await.map_err(payload)
 }
+
+/// Marks a profile (the app's or the AWS CLI's) read-only, or clears the mark. Windows
+/// reconnect, so a connection made before the change does not keep the old mark.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_profile_read_only(
+    state: State<'_, AppState>,
+    name: String,
+    read_only: bool,
+) -> CommandResult<ProfileSummary> {
+    let marked = state.profiles().set_read_only(&name, read_only).await.map_err(payload)?;
+    state.profiles_changed(ProfileChange::Saved { from: Some(&name), to: &name });
+    Ok(marked)
+}

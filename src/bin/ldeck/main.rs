@@ -2,15 +2,19 @@
 //! `--profile`, `--region`, `--endpoint-url`, the AWS_* environment variables and the
 //! default credential chain. Errors print one line on stderr and exit non-zero.
 //!
-//! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`, `logs.rs`); what they print is in
+//! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`, `logs.rs`,
+//! `config.rs`, `code.rs`, `versions.rs` for versions and aliases); what they print is in
 //! `render.rs`. The profile and region are picked by the core's `Session`, as in the app.
 
+mod code;
+mod config;
 mod events;
 mod functions;
 mod invoke;
 mod logs;
 mod profile;
 mod render;
+mod versions;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,6 +23,7 @@ use clap::{Parser, Subcommand};
 use lambda_deck::keystore::KeyStore;
 use lambda_deck::profiles::Profiles;
 use lambda_deck::session::{Session, SessionChoice};
+use lambda_deck::store::sealing::Sealer;
 use lambda_deck::store::Store;
 use lambda_deck::Error;
 
@@ -39,6 +44,8 @@ struct Cli {
     command: Command,
 }
 
+// `config set`'s many options make its variant large; the value is parsed once per run.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lambda functions.
@@ -55,6 +62,18 @@ enum Command {
     /// Functions' logs: follow them live, or read a range or one request.
     #[command(subcommand)]
     Logs(logs::LogsCommand),
+    /// A function's configuration: show, change safely (with its revision), diff.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Deploy a folder or .zip as a function's code, or download the deployed code.
+    #[command(subcommand)]
+    Code(code::CodeCommand),
+    /// Publish and list versions.
+    #[command(subcommand)]
+    Version(versions::VersionCommand),
+    /// Create, update (weighted too), list and remove aliases.
+    #[command(subcommand)]
+    Alias(versions::AliasCommand),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +104,22 @@ fn fail(err: &Error) -> ExitCode {
 async fn run(cli: Cli, store: Arc<Store>) -> Result<ExitCode, Error> {
     let choice = SessionChoice { profile: cli.profile, region: cli.region, endpoint_url: cli.endpoint_url };
     let profiles = Profiles::new(store, KeyStore::system());
+    // A function's saved details hold its environment values, sealed with the store's key
+    // from the keyring: opened only for the commands that save or read details. Without a
+    // key the values are not saved (and read back empty).
+    let reads_details = matches!(
+        cli.command,
+        Command::Functions(functions::FunctionsCommand::Show { .. })
+            | Command::Config(_)
+            | Command::Version(_)
+            | Command::Alias(_)
+            | Command::Code(_)
+    );
+    if reads_details {
+        if let Ok(key) = profiles.keystore().data_key().await {
+            profiles.store().set_sealer(Sealer::new(&key));
+        }
+    }
     let session = |profiles, choice| Session::new(profiles, choice).map_err(with_option_names);
     match cli.command {
         Command::Profile(command) => profile::run(command, &profiles, choice).await.map(|()| ExitCode::SUCCESS),
@@ -94,6 +129,14 @@ async fn run(cli: Cli, store: Arc<Store>) -> Result<ExitCode, Error> {
         Command::Events(command) => events::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
         Command::Invoke(args) => invoke::run(args, &session(profiles, choice)?).await,
         Command::Logs(command) => logs::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
+        Command::Config(command) => config::run(command, &session(profiles, choice)?).await,
+        Command::Code(command) => code::run(command, &session(profiles, choice)?).await,
+        Command::Version(command) => {
+            versions::run_version(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Alias(command) => {
+            versions::run_alias(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS)
+        }
     }
 }
 

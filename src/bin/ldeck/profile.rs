@@ -1,7 +1,7 @@
 //! `ldeck profile …`: the app's profiles (keys in the OS keyring) and the AWS CLI's.
 
 use clap::Subcommand;
-use lambda_deck::profiles::{CredentialSource, ProfileInput, Profiles};
+use lambda_deck::profiles::{CredentialSource, ProfileInput, ProfileSummary, Profiles};
 use lambda_deck::session::SessionChoice;
 use lambda_deck::Error;
 
@@ -10,7 +10,8 @@ use crate::with_option_names;
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// List the app's profiles and the AWS CLI's. Nothing secret is printed.
+    /// List the app's profiles and the AWS CLI's; read-only ones are marked. Nothing
+    /// secret is printed.
     List {
         #[arg(long)]
         json: bool,
@@ -25,7 +26,8 @@ pub enum ProfileCommand {
         source: SourceArgs,
     },
     /// Change a profile's name, region (--region), endpoint URL (--endpoint-url) or keys
-    /// (new keys are read as for `add`).
+    /// (new keys are read as for `add`), or mark it read-only. Profiles of the AWS CLI's
+    /// files can only be marked read-only or read-write here: edit the rest with the AWS CLI.
     Edit {
         name: String,
         #[arg(long)]
@@ -36,6 +38,13 @@ pub enum ProfileCommand {
         /// New keys: give the key id; the secret is read from standard input.
         #[arg(long)]
         access_key_id: Option<String>,
+        /// Send no changes with this profile: configuration, code, versions and aliases
+        /// are locked (reading, invoking and logs still work).
+        #[arg(long, conflicts_with = "read_write")]
+        read_only: bool,
+        /// Clear --read-only: changes may be sent with this profile again.
+        #[arg(long)]
+        read_write: bool,
     },
     /// Make one signed call (STS GetCallerIdentity) and report the account.
     Test { name: String },
@@ -63,7 +72,7 @@ pub async fn run(command: ProfileCommand, profiles: &Profiles, choice: SessionCh
     match command {
         ProfileCommand::List { json } => {
             let list = profiles.list().await?;
-            let output = if json { render::json(&list)? } else { render::profile_table(&list) };
+            let output = if json { render::json(&list)? } else { render::profile_table(&with_read_only_marks(list)) };
             write_stdout(&output)
         }
         ProfileCommand::Add { name, source } => {
@@ -86,34 +95,32 @@ pub async fn run(command: ProfileCommand, profiles: &Profiles, choice: SessionCh
             let added = profiles.add(input).await.map_err(with_option_names)?;
             write_stdout(&format!("Added profile \"{}\" ({}).\n", added.name, render::describe_source(&added)))
         }
-        ProfileCommand::Edit { name, rename, no_endpoint_url, access_key_id } => {
-            let Some(existing) = profiles.app_profile(&name).await? else {
-                return Err(Error::Configuration(format!("There is no app profile named \"{name}\" to edit.")));
-            };
-            let (secret_access_key, session_token) = match &access_key_id {
-                Some(_) => {
-                    let (secret, token) = read_secret_and_token()?;
-                    (Some(secret), token)
+        ProfileCommand::Edit { name, rename, no_endpoint_url, access_key_id, read_only, read_write } => {
+            let mark = (read_only || read_write).then_some(read_only);
+            let other_edits = rename.is_some()
+                || no_endpoint_url
+                || access_key_id.is_some()
+                || choice.region.is_some()
+                || choice.endpoint_url.is_some();
+            let mut name = name;
+            // Only the mark: AWS CLI profiles can have it too, and nothing else is saved.
+            if other_edits || mark.is_none() {
+                let edited = edit_settings(profiles, &name, rename, no_endpoint_url, access_key_id, choice).await?;
+                let source = render::describe_source(&edited);
+                write_stdout(&format!("Updated profile \"{}\" ({source}).\n", edited.name))?;
+                name = edited.name;
+            }
+            match mark {
+                Some(true) => {
+                    profiles.set_read_only(&name, true).await?;
+                    write_stdout(&format!("Profile \"{name}\" is read-only: no changes are sent with it.\n"))
                 }
-                None => (None, None),
-            };
-            let input = ProfileInput {
-                name: rename.unwrap_or_else(|| existing.name.clone()),
-                region: choice.region.or(existing.region.clone()).unwrap_or_default(),
-                endpoint_url: if no_endpoint_url {
-                    None
-                } else {
-                    choice.endpoint_url.or(existing.endpoint_url.clone())
-                },
-                source: existing.source,
-                aws_cli_profile: existing.aws_cli_profile.clone(),
-                // No key id and no secret: the stored keys stay.
-                access_key_id,
-                secret_access_key,
-                session_token,
-            };
-            let edited = profiles.edit(&name, input).await.map_err(with_option_names)?;
-            write_stdout(&format!("Updated profile \"{}\" ({}).\n", edited.name, render::describe_source(&edited)))
+                Some(false) => {
+                    profiles.set_read_only(&name, false).await?;
+                    write_stdout(&format!("Profile \"{name}\" is read-write: changes may be sent with it.\n"))
+                }
+                None => Ok(()),
+            }
         }
         ProfileCommand::Test { name } => {
             let result = profiles.test(&name, None).await?;
@@ -124,6 +131,47 @@ pub async fn run(command: ProfileCommand, profiles: &Profiles, choice: SessionCh
             write_stdout(&format!("Removed profile \"{name}\" and its keyring entry.\n"))
         }
     }
+}
+
+/// Saves an app profile's new name, region, endpoint URL or keys.
+async fn edit_settings(
+    profiles: &Profiles,
+    name: &str,
+    rename: Option<String>,
+    no_endpoint_url: bool,
+    access_key_id: Option<String>,
+    choice: SessionChoice,
+) -> Result<ProfileSummary, Error> {
+    let Some(existing) = profiles.app_profile(name).await? else {
+        return Err(Error::Configuration(format!("There is no app profile named \"{name}\" to edit.")));
+    };
+    let (secret_access_key, session_token) = match &access_key_id {
+        Some(_) => {
+            let (secret, token) = read_secret_and_token()?;
+            (Some(secret), token)
+        }
+        None => (None, None),
+    };
+    let input = ProfileInput {
+        name: rename.unwrap_or_else(|| existing.name.clone()),
+        region: choice.region.or(existing.region.clone()).unwrap_or_default(),
+        endpoint_url: if no_endpoint_url { None } else { choice.endpoint_url.or(existing.endpoint_url.clone()) },
+        source: existing.source,
+        aws_cli_profile: existing.aws_cli_profile.clone(),
+        // No key id and no secret: the stored keys stay.
+        access_key_id,
+        secret_access_key,
+        session_token,
+    };
+    profiles.edit(name, input).await.map_err(with_option_names)
+}
+
+/// The list as the table shows it: a read-only profile's name is marked.
+fn with_read_only_marks(profiles: Vec<ProfileSummary>) -> Vec<ProfileSummary> {
+    profiles
+        .into_iter()
+        .map(|p| if p.read_only { ProfileSummary { name: format!("{} (read-only)", p.name), ..p } } else { p })
+        .collect()
 }
 
 /// The secret access key (and optional session token) from standard input: a hidden

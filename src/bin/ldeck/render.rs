@@ -241,3 +241,57 @@ pub fn invocation_summary(record: &lambda_deck::invoke::InvocationRecord) -> Str
     }
     format!("{out}{}\n", parts.join(" · "))
 }
+
+/// What a secret (an environment value) shows as unless revealed.
+pub const MASK: &str = "••••••";
+
+/// A function's editable settings, one per line, with its revision.
+pub fn editable_config(
+    function: &str,
+    config: &lambda_deck::config::EditableConfig,
+    revision: Option<&str>,
+    reveal: bool,
+) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: String| out.push_str(&format!("  {label:<24}{value}\n"));
+    let opt = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".into());
+    line("Function", function.to_string());
+    line("Revision", revision.unwrap_or("-").to_string());
+    line("Description", config.description.clone());
+    line("Handler", opt(&config.handler));
+    line("Runtime", opt(&config.runtime));
+    line("Memory", format!("{} MB", config.memory_mb));
+    line("Timeout", format!("{} s", config.timeout_seconds));
+    line("Ephemeral storage", format!("{} MB", config.ephemeral_storage_mb));
+    line("Tracing", config.tracing_mode.clone());
+    let logging = &config.logging;
+    line("Log format", logging.log_format.clone());
+    line("Application log level", opt(&logging.application_log_level));
+    line("System log level", opt(&logging.system_log_level));
+    line("Log group", logging.log_group.clone());
+    line("Reserved concurrency", config.reserved_concurrency.map_or("unreserved".into(), |n| n.to_string()));
+    for variable in &config.environment {
+        let value = if reveal { variable.value.clone() } else { MASK.to_string() };
+        line("Environment", format!("{}={value}", variable.name));
+    }
+    for tag in &config.tags {
+        line("Tag", format!("{}={}", tag.key, tag.value));
+    }
+    out
+}
+
+/// The diff of an edit: `label: old → new`, environment values masked unless revealed.
+pub fn config_changes(changes: &[lambda_deck::config::FieldChange], reveal: bool) -> String {
+    if changes.is_empty() {
+        return "No changes.\n".to_string();
+    }
+    let shown = |secret: bool, value: &Option<String>| match value {
+        None => "(not set)".to_string(),
+        Some(_) if secret && !reveal => MASK.to_string(),
+        Some(v) => v.clone(),
+    };
+    changes
+        .iter()
+        .map(|c| format!("  {}: {} → {}\n", c.label, shown(c.secret, &c.old), shown(c.secret, &c.new)))
+        .collect()
+}

@@ -2,7 +2,15 @@
 // into a Tauri Channel. Stores take an `Api` so tests can hand them a
 // fake; nothing else in the UI talks to the backend.
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type ExportFormat, type SyncEvent, type TailBatch } from "./bindings";
+import {
+  commands,
+  type ApplyProgress,
+  type CodeProgress,
+  type ConfigEdit,
+  type ExportFormat,
+  type SyncEvent,
+  type TailBatch,
+} from "./bindings";
 
 export const api = {
   ...commands,
@@ -23,6 +31,24 @@ export const api = {
     const channel = new Channel<number | null>();
     channel.onmessage = (share) => onProgress(share ?? 0);
     return commands.exportTail(path, format, only, channel);
+  },
+  /** Applies a configuration edit with its revision, reporting each step as it goes. */
+  applyConfig(edit: ConfigEdit, onProgress: (step: ApplyProgress) => void) {
+    const channel = new Channel<ApplyProgress>();
+    channel.onmessage = onProgress;
+    return commands.applyConfig(edit, channel);
+  },
+  /** Deploys a folder or .zip as the function's code, reporting zipping/upload/wait progress. */
+  deployCode(functionName: string, path: string, publish: boolean, onProgress: (step: CodeProgress) => void) {
+    const channel = new Channel<CodeProgress>();
+    channel.onmessage = onProgress;
+    return commands.deployCode(functionName, path, publish, channel);
+  },
+  /** Downloads the deployed code into a new or empty folder, reporting progress. */
+  downloadCode(functionName: string, dir: string, onProgress: (step: CodeProgress) => void) {
+    const channel = new Channel<CodeProgress>();
+    channel.onmessage = onProgress;
+    return commands.downloadCode(functionName, dir, channel);
   },
 };
 

@@ -91,6 +91,37 @@ export const commands = {
 	invocationHistoryLimit: () => typedError<number, ErrorPayload>(__TAURI_INVOKE("invocation_history_limit")),
 	setInvocationHistoryLimit: (keep: number) => typedError<number, ErrorPayload>(__TAURI_INVOKE("set_invocation_history_limit", { keep })),
 	/**
+	 *  The errors and warnings of an edit, field by field, and the environment's size. No
+	 *  network call: the form calls it as the user types.
+	 */
+	checkConfig: (config: EditableConfig) => __TAURI_INVOKE<ConfigCheck>("check_config", { config }),
+	/**  What applying `desired` over `base` would change, in form order. */
+	configChanges: (base: EditableConfig, desired: EditableConfig) => __TAURI_INVOKE<FieldChange[]>("config_changes", { base, desired }),
+	/**
+	 *  Applies the edit with the revision it started from and follows the update; a
+	 *  conflict comes back as an outcome (nothing was written).
+	 */
+	applyConfig: (edit: ConfigEdit, progress: Channel<ApplyProgress>) => typedError<ApplyOutcome, ErrorPayload>(__TAURI_INVOKE("apply_config", { edit, progress })),
+	/**  The edit a conflict resolves to, given the side chosen per field. */
+	resolveConfigConflict: (conflict: ConfigConflict, choices: { [key in string]: Side }) => typedError<ConfigEdit, ErrorPayload>(__TAURI_INVOKE("resolve_config_conflict", { conflict, choices })),
+	/**  `existing` with the variables of pasted `KEY=VALUE` lines or a .env file's text merged in. */
+	mergeEnvText: (existing: EnvVar[], text: string) => typedError<EnvVar[], ErrorPayload>(__TAURI_INVOKE("merge_env_text", { existing, text })),
+	publishVersion: (functionName: string, description: string) => typedError<VersionInfo, ErrorPayload>(__TAURI_INVOKE("publish_version", { functionName, description })),
+	/**  Creates or updates an alias (weighted routing included). */
+	setAlias: (functionName: string, alias: AliasEdit) => typedError<AliasInfo, ErrorPayload>(__TAURI_INVOKE("set_alias", { functionName, alias })),
+	removeAlias: (functionName: string, aliasName: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("remove_alias", { functionName, aliasName })),
+	/**
+	 *  Deploys a .zip or a folder (zipped here, `.lambdaignore` honoured) as the function's
+	 *  code, optionally publishing a version.
+	 */
+	deployCode: (functionName: string, path: string, publish: boolean, progress: Channel<CodeProgress>) => typedError<CodeDeployed, ErrorPayload>(__TAURI_INVOKE("deploy_code", { functionName, path, publish, progress })),
+	/**  Downloads the deployed code into a new or empty folder. */
+	downloadCode: (functionName: string, dir: string, progress: Channel<CodeProgress>) => typedError<CodeDownloaded, ErrorPayload>(__TAURI_INVOKE("download_code", { functionName, dir, progress })),
+	/**  Keeps the edit as the function's draft (offline, or left before applying). */
+	saveConfigDraft: (edit: ConfigEdit) => typedError<ConfigDraft, ErrorPayload>(__TAURI_INVOKE("save_config_draft", { edit })),
+	configDraft: (functionName: string) => typedError<ConfigDraft | null, ErrorPayload>(__TAURI_INVOKE("config_draft", { functionName })),
+	discardConfigDraft: (functionName: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_config_draft", { functionName })),
+	/**
 	 *  Opens a tail window for `functions` (names or ARNs, checked first) on the calling
 	 *  window's profile and region; answers with its label.
 	 */
@@ -129,6 +160,11 @@ export const commands = {
 	removeProfile: (name: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("remove_profile", { name })),
 	/**  One signed call with the profile's credentials: account and ARN, or what is wrong. */
 	testProfile: (name: string) => typedError<CallerIdentity, ErrorPayload>(__TAURI_INVOKE("test_profile", { name })),
+	/**
+	 *  Marks a profile (the app's or the AWS CLI's) read-only, or clears the mark. Windows
+	 *  reconnect, so a connection made before the change does not keep the old mark.
+	 */
+	setProfileReadOnly: (name: string, readOnly: boolean) => typedError<ProfileSummary, ErrorPayload>(__TAURI_INVOKE("set_profile_read_only", { name, readOnly })),
 	/**  The appearance and the palette's recent picks. */
 	preferences: () => typedError<Preferences, ErrorPayload>(__TAURI_INVOKE("preferences")),
 	/**  Light, dark, or the OS setting; kept for the next start. */
@@ -151,6 +187,19 @@ export const commands = {
 };
 
 /* Types */
+/**
+ *  What the user typed for an alias: create or update `name` to point at
+ *  `function_version`, optionally sending `additional_weight` (0–1) of the traffic to
+ *  `additional_version` (weighted routing between two versions).
+ */
+export type AliasEdit = {
+	name: string,
+	function_version: string,
+	description: string,
+	additional_version: string | null,
+	additional_weight: number | null,
+};
+
 export type AliasInfo = {
 	name: string,
 	function_version: string | null,
@@ -170,6 +219,31 @@ export type AliasesSection = {
 /**  Light, dark, or whatever the OS says (followed live). */
 export type Appearance = "system" | "light" | "dark";
 
+/**  How an apply ended. */
+export type ApplyOutcome = 
+/**
+ *  Everything was sent and Lambda finished the update. `status` is the final
+ *  LastUpdateStatus (`Successful`, or `Failed` with `reason`).
+ */
+{ kind: "applied"; status: string; reason: string | null; revision_id: string | null; changes: FieldChange[] } | 
+/**  The edit changes nothing. */
+{ kind: "nothing_to_apply" } | 
+/**  The function changed since the edit started; nothing was sent. */
+{ kind: "conflict"; conflict: ConfigConflict };
+
+/**
+ *  Where an apply has got to, sent while it runs (a Channel in the window, stderr in
+ *  the CLI).
+ */
+export type ApplyProgress = {
+	/**
+	 *  `checking`, `updating`, `waiting_busy`, `in_progress`, `tags`, `concurrency`,
+	 *  `refreshing`, `done`.
+	 */
+	step: string,
+	message: string,
+};
+
 /**  A failed call, as kept in the history. */
 export type CallFailure = {
 	code: ErrorCode,
@@ -185,12 +259,101 @@ export type CallerIdentity = {
 
 export type ChangeKind = "added" | "removed" | "changed";
 
+/**  What a deploy did. */
+export type CodeDeployed = {
+	/**  Base64 SHA-256 of the uploaded zip, as Lambda computed it. */
+	code_sha256: string | null,
+	/**  Bytes of the uploaded zip. */
+	code_size: number | null,
+	/**  The version published with the code (only when asked to publish). */
+	version: string | null,
+	/**  The final LastUpdateStatus: `Successful` or `Failed`. */
+	status: string,
+	/**  Why the update failed, as Lambda says it. */
+	reason: string | null,
+	/**  Files in the uploaded zip. */
+	files: number,
+};
+
+/**  What a download wrote. */
+export type CodeDownloaded = {
+	/**  Files written (links included, directories not). */
+	files: number,
+	/**  Bytes of the downloaded zip. */
+	bytes: number | null,
+	/**  The folder the code is in. */
+	dir: string,
+};
+
+/**
+ *  Where a deploy or a download is. `step` is one of `zipping`, `uploading`, `waiting`
+ *  (Lambda applies the code), `waiting_busy` (another update runs first), `downloading`,
+ *  `extracting`, `done`. `done`/`total` are bytes (zipping, uploading, downloading) or
+ *  files (extracting); while waiting they are seconds waited and 0 (no known end).
+ */
+export type CodeProgress = {
+	step: string,
+	/**  f64 rather than u64: JavaScript has no 64-bit integers. */
+	done: number | null,
+	total: number | null,
+	message: string,
+};
+
 /**  What differs between two invocations (`before` is the older one, as chosen). */
 export type Comparison = {
 	request_changes: JsonChange[],
 	response_changes: JsonChange[],
 	/**  Duration, billed duration, max memory, init duration, cost, round trip. */
 	figures: FigureDelta[],
+};
+
+/**
+ *  The result of checking an edit as it is typed: errors block applying, warnings
+ *  (a deprecated runtime) do not. Both name their field.
+ */
+export type ConfigCheck = {
+	errors: FieldError[],
+	warnings: FieldError[],
+	/**  The environment's size as AWS counts it (bytes of names and values) and its limit. */
+	environment_bytes: number,
+	environment_limit_bytes: number,
+};
+
+/**
+ *  The three columns shown when the function changed after the edit started: what the
+ *  user started from, what is there now, and what they want, with each differing field.
+ */
+export type ConfigConflict = {
+	function_name: string,
+	base: EditableConfig,
+	current: EditableConfig,
+	desired: EditableConfig,
+	/**  The revision to apply against once the user has chosen. */
+	current_revision_id: string | null,
+	fields: ConflictField[],
+};
+
+/**
+ *  An edit kept for later (made offline, or left before applying), with the revision it
+ *  started from: applied later through the same diff and conflict path.
+ */
+export type ConfigDraft = {
+	edit: ConfigEdit,
+	saved_at: string,
+	/**
+	 *  False when environment values could not be kept (no key in the system keyring):
+	 *  the draft has the names, and the values must be typed again.
+	 */
+	values_kept: boolean,
+};
+
+/**  An edit to apply: the revision and settings it started from, and the wanted settings. */
+export type ConfigEdit = {
+	function_name: string,
+	/**  The RevisionId the edit started from; `None` only where AWS gave none. */
+	base_revision_id: string | null,
+	base: EditableConfig,
+	desired: EditableConfig,
 };
 
 /**  GetFunction: the configuration, tags and reserved concurrency (one call, one age). */
@@ -218,6 +381,23 @@ export type ConfigurationSection = {
 	tags: { [key in string]: string },
 	/**  `None`: no reservation (the function uses the account's unreserved pool). */
 	reserved_concurrency: number | null,
+};
+
+/**  One field that differs among the three columns. */
+export type ConflictField = {
+	field: string,
+	label: string,
+	base: string | null,
+	current: string | null,
+	desired: string | null,
+	secret: boolean,
+	/**  Both sides changed it, differently: the user must choose. */
+	both_changed: boolean,
+	/**
+	 *  What is preselected: `mine` where only the user changed it, `theirs` where only
+	 *  the other side did; for fields both changed, `mine`.
+	 */
+	suggested: Side,
 };
 
 /**  What the UI may know about the active connection: nothing secret. */
@@ -267,6 +447,36 @@ export type CredentialSource =
 /**  AWS_* environment variables and the rest of the default chain. */
 "environment";
 
+/**
+ *  Every setting of a function the Configuration tab can change, as one value: the
+ *  state an edit started from (`base`), what is on AWS now (`current`) and what the user
+ *  wants (`desired`) all have this shape, so diffs and merges are field by field.
+ * 
+ *  Lists keep the user's order and may hold duplicates or blanks while being typed;
+ *  [`validate`](super::validate::validate) refuses those before anything is sent.
+ */
+export type EditableConfig = {
+	description: string,
+	/**  `None` for container-image functions (no handler, no runtime). */
+	handler: string | null,
+	runtime: string | null,
+	memory_mb: number,
+	timeout_seconds: number,
+	ephemeral_storage_mb: number,
+	environment: EnvVar[],
+	/**  `PassThrough` or `Active` (X-Ray). */
+	tracing_mode: string,
+	logging: LoggingSettings,
+	tags: TagEntry[],
+	/**  `None`: no reservation (the function draws on the account's unreserved pool). */
+	reserved_concurrency: number | null,
+};
+
+export type EnvVar = {
+	name: string,
+	value: string,
+};
+
 export type EnvironmentVariable = {
 	name: string,
 	value: string,
@@ -281,7 +491,9 @@ export type ErrorCode = "invalid_input" | "keyring_unavailable" | "keyring_locke
 /**  The function no longer exists (the list shows a stale row until the next sync). */
 "not_found" | "service" | 
 /**  A refresh the user cancelled: not shown as a failure. */
-"cancelled" | "internal";
+"cancelled" | 
+/**  A write refused because the profile is read-only: editing shows as locked. */
+"read_only" | "internal";
 
 /**  What crosses the IPC boundary when a command fails. */
 export type ErrorPayload = {
@@ -333,6 +545,24 @@ export type EventsView = {
 };
 
 export type ExportFormat = "ndjson" | "text";
+
+/**
+ *  One setting that an edit changes, as the review step shows it. Values are shown as
+ *  text; `None` means "not set" (a tag or variable added or removed, no reservation).
+ */
+export type FieldChange = {
+	/**
+	 *  The field's key, as validation errors and conflict choices name it: `memory_mb`,
+	 *  `env:NAME`, `tag:KEY`, `logging.log_format`, …
+	 */
+	field: string,
+	/**  What a person reads: "Memory (MB)", "Environment variable DB_URL", … */
+	label: string,
+	old: string | null,
+	new: string | null,
+	/**  An environment value: the review masks it unless the user reveals it. */
+	secret: boolean,
+};
 
 /**  One form field that is not acceptable, with what to fix. */
 export type FieldError = {
@@ -568,6 +798,17 @@ export type LoggingInfo = {
 	system_log_level: string | null,
 };
 
+/**  The function's logging config. Levels apply to the JSON format only. */
+export type LoggingSettings = {
+	/**  `Text` or `JSON`. */
+	log_format: string,
+	/**  TRACE, DEBUG, INFO, WARN, ERROR, FATAL; `None` with the Text format. */
+	application_log_level: string | null,
+	/**  DEBUG, INFO, WARN; `None` with the Text format. */
+	system_log_level: string | null,
+	log_group: string,
+};
+
 /**  The outcome of checking a payload: its size and limit, and the first problem. */
 export type PayloadCheck = {
 	/**  UTF-8 bytes, as sent. */
@@ -619,6 +860,12 @@ export type ProfileSummary = {
 	has_session_token: boolean,
 	/**  False for profiles read from the AWS CLI's files: edit those with the AWS CLI. */
 	editable: boolean,
+	/**
+	 *  No change is sent with this profile (configuration, code, versions, aliases):
+	 *  its connections refuse every write before sending. Any profile may be marked,
+	 *  the AWS CLI's included.
+	 */
+	read_only: boolean,
 };
 
 /**
@@ -701,6 +948,8 @@ export type SharedEvent = {
 	json: string,
 };
 
+export type Side = "mine" | "theirs";
+
 /**  Something the user must be told about the store when the app opens it. */
 export type StoreNotice = {
 	message: string,
@@ -762,6 +1011,11 @@ export type SyncRecord = {
 	functions: number,
 	error_code: ErrorCode | null,
 	error_message: string | null,
+};
+
+export type TagEntry = {
+	key: string,
+	value: string,
 };
 
 /**  What a tail window gets in one frame. */

@@ -229,6 +229,8 @@ export function errorTitle(code: ErrorCode): string {
       return "Profile needs fixing";
     case "invalid_input":
       return "Invalid input";
+    case "read_only":
+      return "Read-only profile";
     case "keyring_unavailable":
       return "No keyring";
     case "keyring_locked":

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ProfileSummary } from "./bindings";
-import { emptyForm, errorsByField, formFor, toInput } from "./profileForm";
+import { emptyForm, errorsByField, formFor, isReadOnly, profileLabel, toInput } from "./profileForm";
 
 describe("profile form", () => {
   it("sends keys only for keyring profiles and blanks as null", () => {
@@ -23,6 +23,7 @@ describe("profile form", () => {
       key_id_hint: "…MPLE",
       has_session_token: true,
       editable: true,
+      read_only: false,
     };
     const form = formFor(profile);
     expect(form.access_key_id).toBe("");
@@ -32,5 +33,23 @@ describe("profile form", () => {
 
   it("indexes field errors by field", () => {
     expect(errorsByField([{ field: "name", message: "Enter a profile name." }])).toEqual({ name: "Enter a profile name." });
+  });
+
+  it("marks read-only profiles in the picker, by name", () => {
+    const profile = (name: string, read_only: boolean): ProfileSummary => ({
+      name,
+      source: "aws_cli",
+      aws_cli_profile: name,
+      region: "eu-west-1",
+      endpoint_url: null,
+      key_id_hint: null,
+      has_session_token: false,
+      editable: false,
+      read_only,
+    });
+    const profiles = [profile("prod", true), profile("dev", false)];
+    expect([isReadOnly(profiles, "prod"), isReadOnly(profiles, "dev"), isReadOnly(profiles, "gone")]).toEqual([true, false, false]);
+    expect(isReadOnly(profiles, null)).toBe(false);
+    expect([profileLabel(profiles, "prod"), profileLabel(profiles, "dev")]).toEqual(["prod (read-only)", "dev"]);
   });
 });

@@ -55,3 +55,17 @@ export function toInput(form: ProfileForm): ProfileInput {
 export function errorsByField(fields: FieldError[]): Record<string, string> {
   return Object.fromEntries(fields.map((f) => [f.field, f.message]));
 }
+
+/** What "Read-only" means, shown next to the toggle. */
+export const READ_ONLY_EXPLANATION =
+  "No changes are sent with this profile: configuration, code, versions and aliases are locked.";
+
+/** Whether the profile `name` is marked read-only, as far as the listed profiles say. */
+export function isReadOnly(profiles: ProfileSummary[], name: string | null | undefined): boolean {
+  return profiles.some((p) => p.name === name && p.read_only);
+}
+
+/** A profile's label in the profile picker: its name, and whether it is read-only. */
+export function profileLabel(profiles: ProfileSummary[], name: string): string {
+  return isReadOnly(profiles, name) ? `${name} (read-only)` : name;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { fail, ok } from "./fakes";
+import type { ProfileSummary } from "../lib/bindings";
+import { deferred, fail, ok } from "./fakes";
 import { ProfileFormStore } from "./profileForm.svelte";
 
 describe("the profile form", () => {
@@ -54,5 +55,64 @@ describe("the profile form", () => {
     await Promise.all([store.test("good"), store.test("bad")]);
     expect(store.testResults.good).toEqual({ ok: { account: "000000000000", arn: "arn", region: "us-east-1" } });
     expect(store.testResults.bad).toMatchObject({ error: { code: "credentials" } });
+  });
+
+  describe("read-only marks", () => {
+    const profile = (read_only: boolean): ProfileSummary => ({
+      name: "prod",
+      source: "aws_cli",
+      aws_cli_profile: "prod",
+      region: "eu-west-1",
+      endpoint_url: null,
+      key_id_hint: null,
+      has_session_token: false,
+      editable: false,
+      read_only,
+    });
+
+    it("shows the value asked for while saving, then what the list says", async () => {
+      const answer = deferred<ReturnType<typeof ok>>();
+      const api = { setProfileReadOnly: vi.fn(() => answer.promise) };
+      const store = new ProfileFormStore(api as never);
+
+      const saving = store.setReadOnly("prod", true);
+
+      expect(api.setProfileReadOnly).toHaveBeenCalledWith("prod", true);
+      expect(store.showsReadOnly(profile(false))).toBe(true);
+      expect("prod" in store.readOnlyPending).toBe(true);
+      answer.resolve(ok(profile(true)));
+      expect(await saving).toBe(true);
+      expect(store.readOnlyPending).toEqual({});
+      expect(store.showsReadOnly(profile(true))).toBe(true);
+      expect(store.showsReadOnly(profile(false))).toBe(false);
+    });
+
+    it("sends one change per profile at a time", async () => {
+      const answer = deferred<ReturnType<typeof ok>>();
+      const api = { setProfileReadOnly: vi.fn(() => answer.promise) };
+      const store = new ProfileFormStore(api as never);
+      const first = store.setReadOnly("prod", true);
+      expect(await store.setReadOnly("prod", false)).toBe(false);
+      answer.resolve(ok(profile(true)));
+      await first;
+      expect(api.setProfileReadOnly).toHaveBeenCalledTimes(1);
+    });
+
+    it("keeps the saved value and says why when the change fails, until the next try", async () => {
+      const api = {
+        setProfileReadOnly: vi
+          .fn()
+          .mockResolvedValueOnce(fail("configuration", 'There is no profile named "prod".'))
+          .mockResolvedValueOnce(ok(profile(true))),
+      };
+      const store = new ProfileFormStore(api as never);
+
+      expect(await store.setReadOnly("prod", true)).toBe(false);
+
+      expect(store.showsReadOnly(profile(false))).toBe(false);
+      expect(store.readOnlyErrors.prod).toMatchObject({ code: "configuration", message: 'There is no profile named "prod".' });
+      expect(await store.setReadOnly("prod", true)).toBe(true);
+      expect(store.readOnlyErrors).toEqual({});
+    });
   });
 });
