@@ -206,6 +206,25 @@ export async function logsCall(endpoint, action, body) {
 }
 
 /**
+ * A Lambda REST call straight to the local AWS at `endpoint` (a second client changing a
+ * function behind the app's back, or reading what the app wrote). Resolves with the
+ * HTTP status and the parsed body.
+ */
+export async function lambdaCall(endpoint, method, path, body) {
+  const response = await fetch(`${endpoint}/2015-03-31${path}`, {
+    method,
+    headers: {
+      "Content-Type": "application/json",
+      Authorization:
+        "AWS4-HMAC-SHA256 Credential=000000000000/20261129/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=00",
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
  * Saves what the user sees as tests/e2e/screenshots/<name>.png (git-ignored): the X
  * display grabbed by ImageMagick after the page has painted twice. (WebKitWebDriver's own
  * screenshot can show a frame from before the last change.)
