@@ -78,6 +78,18 @@ async fn config_is_shown_diffed_and_set_with_its_revision() {
     let after = local.lambda().get_function_configuration().function_name(&name).send().await.unwrap();
     assert_eq!(after.timeout, Some(3), "nothing was sent");
 
+    // Options checked alone would refuse these: the runtime without a handler, levels
+    // without the JSON format named.
+    let runtime = ldeck(&local, &data, &["config", "set", &name, "--runtime", "python3.13", "--dry-run"]);
+    runtime.assert_success();
+    assert!(runtime.stdout.contains("Runtime: python3.12 → python3.13"), "{}", runtime.stdout);
+    let levels =
+        ldeck(&local, &data, &["config", "set", &name, "--log-format", "JSON", "--application-log-level", "DEBUG"]);
+    levels.assert_success();
+    let text = ldeck(&local, &data, &["config", "set", &name, "--log-format", "Text", "--dry-run"]);
+    text.assert_success();
+    assert!(text.stdout.contains("Application log level: DEBUG → (not set)"), "{}", text.stdout);
+
     // What changed on AWS since the details were saved: a colleague's timeout.
     local.lambda().update_function_configuration().function_name(&name).timeout(44).send().await.unwrap();
     demo::wait_until_active(&local.lambda(), &name).await.unwrap();

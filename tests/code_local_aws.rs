@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use aws_sdk_lambda::primitives::Blob;
 use lambda_deck::config::code::{self, CodeProgress};
+use lambda_deck::store::Store;
 use lambda_deck::{Error, ErrorCode};
 use lambda_deck_devtools::demo;
 use support::{local_aws, temp_dir, LocalAwsLease};
@@ -109,11 +110,12 @@ async fn a_folder_is_deployed_published_invoked_and_downloaded_again() {
     let local = local_aws().await;
     let name = create_function(&local, "code").await;
     let connection = local.connection();
+    let store = Store::in_memory().unwrap();
     let before = code_sha256(&local, &name).await;
     let source = code_folder("v-one");
 
     let mut events: Vec<CodeProgress> = Vec::new();
-    let deployed = code::deploy_code(&connection, &name, &source, true, &mut |p| events.push(p)).await.unwrap();
+    let deployed = code::deploy_code(&connection, &store, &name, &source, true, &mut |p| events.push(p)).await.unwrap();
 
     assert_eq!(deployed.status, "Successful", "{deployed:?}");
     assert_eq!(deployed.version.as_deref(), Some("1"), "the first published version");
@@ -137,12 +139,14 @@ async fn a_folder_is_deployed_published_invoked_and_downloaded_again() {
     assert_eq!(invoke(&local, &name, Some("1")).await, (expected.clone(), Some("1".into())));
 
     // Deployed again without publishing: $LATEST changes, version 1 keeps its code.
-    let second = code::deploy_code(&connection, &name, &code_folder("v-two"), false, &mut |_| {}).await.unwrap();
+    let second =
+        code::deploy_code(&connection, &store, &name, &code_folder("v-two"), false, &mut |_| {}).await.unwrap();
     assert_eq!((second.status.as_str(), second.version.as_deref()), ("Successful", None));
     assert_eq!(invoke(&local, &name, None).await.0["release"], "v-two");
     assert_eq!(invoke(&local, &name, Some("1")).await.0["release"], "v-one");
     // Published once more: version 2.
-    let third = code::deploy_code(&connection, &name, &code_folder("v-three"), true, &mut |_| {}).await.unwrap();
+    let third =
+        code::deploy_code(&connection, &store, &name, &code_folder("v-three"), true, &mut |_| {}).await.unwrap();
     assert_eq!(third.version.as_deref(), Some("2"));
     assert_eq!(invoke(&local, &name, Some("2")).await.0["release"], "v-three");
 
@@ -197,9 +201,10 @@ async fn a_read_only_profile_refuses_to_deploy_and_the_code_stays() {
     let before = code_sha256(&local, &name).await;
     let source = code_folder("never");
     let read_only = local.connection().with_read_only(true);
+    let store = Store::in_memory().unwrap();
 
     let mut events = Vec::new();
-    let err = code::deploy_code(&read_only, &name, &source, true, &mut |p| events.push(p)).await.unwrap_err();
+    let err = code::deploy_code(&read_only, &store, &name, &source, true, &mut |p| events.push(p)).await.unwrap_err();
 
     assert_eq!(err.code(), ErrorCode::ReadOnly, "{err}");
     assert!(events.is_empty(), "nothing was even zipped: {events:?}");
@@ -214,11 +219,12 @@ async fn bad_paths_and_missing_functions_are_refused() {
     let local = local_aws().await;
     let name = create_function(&local, "badpath").await;
     let connection = local.connection();
+    let store = Store::in_memory().unwrap();
     let before = code_sha256(&local, &name).await;
     let scratch = temp_dir("code-bad");
 
     let missing = scratch.join("no-such-folder");
-    let err = code::deploy_code(&connection, &name, &missing, false, &mut |_| {}).await.unwrap_err();
+    let err = code::deploy_code(&connection, &store, &name, &missing, false, &mut |_| {}).await.unwrap_err();
     let fields = field_errors(err);
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].0, "path");
@@ -226,19 +232,20 @@ async fn bad_paths_and_missing_functions_are_refused() {
 
     let not_zip = scratch.join("code.zip");
     fs::write(&not_zip, "plain text").unwrap();
-    let err = code::deploy_code(&connection, &name, &not_zip, false, &mut |_| {}).await.unwrap_err();
+    let err = code::deploy_code(&connection, &store, &name, &not_zip, false, &mut |_| {}).await.unwrap_err();
     assert_eq!(field_errors(err)[0].0, "path");
     assert_eq!(code_sha256(&local, &name).await, before, "nothing was sent");
 
     let source = code_folder("orphan");
-    let err = code::deploy_code(&connection, "no-such-function", &source, false, &mut |_| {}).await.unwrap_err();
+    let err =
+        code::deploy_code(&connection, &store, "no-such-function", &source, false, &mut |_| {}).await.unwrap_err();
     assert_eq!(
         (err.code(), err.to_string()),
         (ErrorCode::NotFound, "There is no function named \"no-such-function\".".into())
     );
     let err = code::download_code(&connection, "no-such-function", &scratch.join("d"), &mut |_| {}).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
-    let err = code::deploy_code(&connection, "bad name!", &source, false, &mut |_| {}).await.unwrap_err();
+    let err = code::deploy_code(&connection, &store, "bad name!", &source, false, &mut |_| {}).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
 
     for dir in [source, scratch] {

@@ -3,9 +3,8 @@
 //! loopback listener stands in for AWS and counts the connections it is offered; for a
 //! refused write there must be none.
 //!
-//! To add a write (configuration, code, versions, aliases): point a read-only connection
-//! at [`start_counting_listener`]'s `endpoint_url()`, make the call, assert the error is
-//! `ErrorCode::ReadOnly`, and assert `stop()` returns 0.
+//! A new write goes into [`every_write`]: the read-only test then proves it refuses before
+//! sending, and the control proves it would have sent.
 
 mod support;
 
@@ -20,6 +19,10 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use lambda_deck::aws::AwsConnection;
+use lambda_deck::config::apply::apply_edit;
+use lambda_deck::config::code::deploy_code;
+use lambda_deck::config::versions::{publish_version, remove_alias, set_alias};
+use lambda_deck::config::{AliasEdit, ConfigEdit, EditableConfig, LoggingSettings};
 use lambda_deck::keystore::KeyStore;
 use lambda_deck::profiles::{CredentialSource, ProfileInput, Profiles};
 use lambda_deck::store::Store;
@@ -112,18 +115,47 @@ fn sdk_config_for(endpoint_url: &str) -> SdkConfig {
         .build()
 }
 
-/// A write as the configuration code makes it: the gate first, then the call.
-async fn update_timeout(connection: &AwsConnection) -> Result<(), Error> {
-    connection.check_writable()?;
-    connection
-        .lambda()
-        .update_function_configuration()
-        .function_name("orders")
-        .timeout(30)
-        .send()
-        .await
-        .map_err(|err| Error::from_sdk(err, &connection.endpoint_label()))?;
-    Ok(())
+/// Every write Lambda Deck makes (configuration, versions, aliases, code), each started
+/// as a user would, with its outcome. Each one sends at least one request when allowed.
+async fn every_write(connection: &AwsConnection) -> Vec<(&'static str, Result<(), Error>)> {
+    let store = Store::in_memory().unwrap();
+    let base = EditableConfig {
+        description: String::new(),
+        handler: Some("app.handler".into()),
+        runtime: Some("python3.12".into()),
+        memory_mb: 128,
+        timeout_seconds: 3,
+        ephemeral_storage_mb: 512,
+        environment: Vec::new(),
+        tracing_mode: "PassThrough".into(),
+        logging: LoggingSettings {
+            log_format: "Text".into(),
+            application_log_level: None,
+            system_log_level: None,
+            log_group: "/aws/lambda/orders".into(),
+        },
+        tags: Vec::new(),
+        reserved_concurrency: None,
+    };
+    let mut desired = base.clone();
+    desired.memory_mb = 256;
+    let edit = ConfigEdit { function_name: "orders".into(), base_revision_id: Some("r1".into()), base, desired };
+    let alias = AliasEdit {
+        name: "live".into(),
+        function_version: "1".into(),
+        description: String::new(),
+        additional_version: None,
+        additional_weight: None,
+    };
+    let code = temp_dir("read-only-code");
+    std::fs::write(code.join("app.py"), "def handler(event, context):\n    return 1\n").unwrap();
+    vec![
+        ("apply_edit", apply_edit(connection, &store, &edit, &mut |_| {}).await.map(drop)),
+        ("publish_version", publish_version(connection, &store, "orders", "").await.map(drop)),
+        ("set_alias", set_alias(connection, &store, "orders", &alias).await.map(drop)),
+        ("remove_alias", remove_alias(connection, &store, "orders", "live").await),
+        ("deploy_code", deploy_code(connection, &store, "orders", &code, false, &mut |_| {}).await.map(drop)),
+    ]
 }
 
 const READ_ONLY_MESSAGE: &str = "Profile \"prod-readonly\" is read-only: Lambda Deck sends no changes with it. \
@@ -138,11 +170,13 @@ async fn a_read_only_connection_refuses_a_write_before_sending_anything() {
             .with_read_only(true);
 
     let gate = connection.check_writable().unwrap_err();
-    let write = update_timeout(&connection).await.unwrap_err();
-
     assert_eq!(gate.code(), ErrorCode::ReadOnly);
     assert_eq!(gate.to_string(), READ_ONLY_MESSAGE);
-    assert_eq!(write.code(), ErrorCode::ReadOnly);
+    for (write, outcome) in every_write(&connection).await {
+        let err = outcome.expect_err(write);
+        assert_eq!(err.code(), ErrorCode::ReadOnly, "{write}: {err}");
+        assert_eq!(err.to_string(), READ_ONLY_MESSAGE, "{write}");
+    }
     assert_eq!(listener.stop(), 0, "a refused write opened a connection");
 }
 
@@ -155,10 +189,12 @@ async fn a_writable_connection_sends_the_same_write_to_the_listener() {
         AwsConnection::from_sdk_config(sdk_config_for(&listener.endpoint_url()), Some("prod".into())).unwrap();
 
     assert!(connection.check_writable().is_ok());
-    let err = update_timeout(&connection).await.unwrap_err();
-
-    assert_ne!(err.code(), ErrorCode::ReadOnly, "{err}");
-    assert!(listener.stop() >= 1, "the write reached the listener");
+    let writes = every_write(&connection).await;
+    for (write, outcome) in &writes {
+        let err = outcome.as_ref().expect_err(write);
+        assert_ne!(err.code(), ErrorCode::ReadOnly, "{write}: {err}");
+    }
+    assert!(listener.stop() >= writes.len(), "every write reached the listener");
 }
 
 #[tokio::test]
@@ -187,7 +223,9 @@ async fn a_profile_marked_read_only_connects_read_only() {
     assert!(connection.is_read_only());
     let err = connection.check_writable().unwrap_err();
     assert_eq!((err.code(), err.to_string().as_str()), (ErrorCode::ReadOnly, READ_ONLY_MESSAGE));
-    assert_eq!(update_timeout(&connection).await.unwrap_err().code(), ErrorCode::ReadOnly);
+    for (write, outcome) in every_write(&connection).await {
+        assert_eq!(outcome.expect_err(write).code(), ErrorCode::ReadOnly, "{write}");
+    }
     assert_eq!(listener.stop(), 0, "a refused write opened a connection");
 }
 

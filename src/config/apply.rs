@@ -23,15 +23,16 @@ use aws_sdk_lambda::types::{
 use tokio_util::sync::CancellationToken;
 
 use super::diff::{conflict, diff};
+use super::lambda_error;
 use super::types::*;
 use super::validate::validate;
 use crate::aws::AwsConnection;
 use crate::functions::details::configuration_section;
-use crate::functions::names::check_function_name;
+use crate::functions::names::check_function_to_change;
 use crate::functions::FunctionDetails;
 use crate::pacing::RateLimiter;
 use crate::store::Store;
-use crate::Error;
+use crate::{Error, FieldError};
 
 /// How often and how long an apply follows an update, and how often it waits out a
 /// running one before giving up.
@@ -104,6 +105,8 @@ struct Current {
     config: EditableConfig,
     revision_id: Option<String>,
     function_arn: String,
+    /// Set when Lambda could not decrypt the environment (its variables are then unknown).
+    environment_error: Option<String>,
 }
 
 /// The calls of one apply, with a given client (mocked in tests).
@@ -122,7 +125,7 @@ impl Applier {
         edit: &ConfigEdit,
         progress: &mut (dyn FnMut(ApplyProgress) + Send),
     ) -> Result<ApplyOutcome, Error> {
-        check_function_name(&edit.function_name)?;
+        check_function_to_change(&edit.function_name)?;
         validate(&edit.desired)?;
         let changes = diff(&edit.base, &edit.desired);
         if changes.is_empty() {
@@ -136,9 +139,18 @@ impl Applier {
         let changes_environment = changes.iter().any(|c| c.field.starts_with("env:"));
 
         let mut function_arn = None;
-        if changes_others || changes_environment {
+        // Without a revision the update itself cannot refuse a stale edit: check first.
+        if changes_others || changes_environment || edit.base_revision_id.is_none() {
             progress(step("checking", "Checking that nobody changed the function since you started…"));
             let current = self.current(&edit.function_name).await?;
+            if let (true, Some(unreadable)) = (changes_environment, &current.environment_error) {
+                return Err(Error::InvalidFields(vec![FieldError::new(
+                    "environment",
+                    format!(
+                        "Lambda cannot read this function's environment ({unreadable}); replacing it would lose the variables it cannot show. Fix the function's KMS key access first."
+                    ),
+                )]));
+            }
             if !diff(&edit.base, &current.config).is_empty() {
                 return Ok(self.conflict_outcome(edit, current));
             }
@@ -201,6 +213,7 @@ impl Applier {
             config: EditableConfig::from_section(&section),
             revision_id: section.revision_id.clone(),
             function_arn: section.summary.function_arn.clone(),
+            environment_error: section.environment_error.clone(),
         })
     }
 
@@ -412,10 +425,7 @@ impl Applier {
         E: aws_sdk_lambda::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        if err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException") {
-            return Error::NotFound(format!("There is no function named \"{function_name}\"."));
-        }
-        Error::from_sdk(err, &self.endpoint)
+        lambda_error(err, function_name, &self.endpoint)
     }
 }
 

@@ -17,8 +17,8 @@ use aws_sdk_lambda::operation::update_function_configuration::{
 };
 use aws_sdk_lambda::types::error::{PreconditionFailedException, ResourceConflictException};
 use aws_sdk_lambda::types::{
-    Concurrency, EnvironmentResponse, EphemeralStorage, FunctionConfiguration, LastUpdateStatus, LogFormat,
-    LoggingConfig, Runtime, TracingConfigResponse, TracingMode,
+    Concurrency, EnvironmentError, EnvironmentResponse, EphemeralStorage, FunctionConfiguration, LastUpdateStatus,
+    LogFormat, LoggingConfig, Runtime, TracingConfigResponse, TracingMode,
 };
 use aws_smithy_mocks::{mock, mock_client, MockResponse, Rule, RuleMode};
 use proptest::prelude::*;
@@ -41,6 +41,8 @@ struct FakeFunction {
     /// LastUpdateStatus reads that still say InProgress after an update.
     in_progress_reads: u32,
     fail_updates_with: Option<String>,
+    /// Lambda could not decrypt the environment: it answers an error and no variables.
+    environment_unreadable: bool,
 }
 
 type Shared = Arc<Mutex<FakeFunction>>;
@@ -60,11 +62,20 @@ fn configuration(function: &FakeFunction) -> FunctionConfiguration {
         .memory_size(config.memory_mb)
         .timeout(config.timeout_seconds)
         .ephemeral_storage(EphemeralStorage::builder().size(config.ephemeral_storage_mb).build().unwrap())
-        .environment(
+        .environment(if function.environment_unreadable {
+            EnvironmentResponse::builder()
+                .error(
+                    EnvironmentError::builder()
+                        .error_code("KMSAccessDeniedException")
+                        .message("Lambda was unable to decrypt the environment variables")
+                        .build(),
+                )
+                .build()
+        } else {
             EnvironmentResponse::builder()
                 .set_variables(Some(config.environment.iter().map(|v| (v.name.clone(), v.value.clone())).collect()))
-                .build(),
-        )
+                .build()
+        })
         .tracing_config(TracingConfigResponse::builder().mode(TracingMode::from(config.tracing_mode.as_str())).build())
         .logging_config(
             LoggingConfig::builder()
@@ -210,6 +221,7 @@ fn fake() -> Shared {
         busy_answers: 0,
         in_progress_reads: 0,
         fail_updates_with: None,
+        environment_unreadable: false,
     }))
 }
 
@@ -405,6 +417,33 @@ async fn an_environment_edit_from_a_base_without_its_values_is_a_conflict_not_a_
     let environment = state.lock().unwrap().config.environment.clone();
     assert!(environment.contains(&EnvVar { name: "DB_URL".into(), value: "postgres://db".into() }), "{environment:?}");
     assert!(environment.contains(&EnvVar { name: "NEW".into(), value: "1".into() }));
+}
+
+#[tokio::test]
+async fn an_environment_lambda_cannot_read_is_not_replaced() {
+    let state = fake();
+    let (applier, rules) = applier(&state);
+    state.lock().unwrap().environment_unreadable = true;
+    let mut base = open(&state);
+    base.0.environment.clear(); // what an unreadable environment looks like
+    let edit = edit(base, |c| c.environment.push(EnvVar { name: "NEW".into(), value: "1".into() }));
+    let err = applier.apply(&edit, &mut |_| {}).await.unwrap_err();
+    let crate::Error::InvalidFields(fields) = err else { panic!("{err:?}") };
+    assert_eq!(fields[0].field, "environment");
+    assert!(fields[0].message.starts_with("Lambda cannot read this function's environment (KMSAccessDeniedException"));
+    assert_eq!(rules[2].num_calls(), 0, "no update sent");
+}
+
+#[tokio::test]
+async fn an_edit_without_a_revision_is_checked_against_aws_first() {
+    let state = fake();
+    let (applier, rules) = applier(&state);
+    let mut mine = edit(open(&state), |c| c.memory_mb = 512);
+    mine.base_revision_id = None;
+    state.lock().unwrap().config.memory_mb = 1024;
+    let (outcome, _) = apply(&applier, &mine).await;
+    assert!(matches!(outcome, ApplyOutcome::Conflict { .. }), "{outcome:?}");
+    assert_eq!(rules[2].num_calls(), 0);
 }
 
 #[tokio::test]

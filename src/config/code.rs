@@ -19,11 +19,15 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{LastUpdateStatus, PackageType, State};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
+use super::no_such_function;
 use crate::aws::AwsConnection;
 use crate::error::FieldError;
-use crate::functions::names::check_function_name;
+use crate::functions::names::{check_function_name, check_function_to_change};
+use crate::functions::FunctionDetails;
 use crate::pacing::RateLimiter;
+use crate::store::Store;
 use crate::Error;
 
 /// Lambda's quota for a deployment package sent with the request itself: "50 MB (zipped,
@@ -637,10 +641,6 @@ impl LambdaCalls {
     }
 }
 
-fn no_such_function(function_name: &str) -> Error {
-    Error::NotFound(format!("There is no function named \"{function_name}\"."))
-}
-
 /// Runs `work` on the blocking pool, forwarding its progress to `progress` as it comes.
 async fn run_blocking<T, F>(work: F, progress: &mut (dyn FnMut(CodeProgress) + Send)) -> Result<T, Error>
 where
@@ -665,21 +665,21 @@ where
 /// on a read-only profile before anything is read or sent.
 pub async fn deploy_code(
     connection: &AwsConnection,
+    store: &Arc<Store>,
     function_name: &str,
     path: &Path,
     publish: bool,
     progress: &mut (dyn FnMut(CodeProgress) + Send),
 ) -> Result<CodeDeployed, Error> {
     connection.check_writable()?;
-    let function = check_function_name(function_name)?;
-    if let Some(qualifier) = function.qualifier {
-        return Err(Error::InvalidInput(format!(
-            "Code is deployed to $LATEST of a function, not to \"{qualifier}\": give the function name without :{qualifier} (publish to make a version)."
-        )));
-    }
+    check_function_to_change(function_name)?;
     let owned_path = path.to_path_buf();
     let package = run_blocking(move |progress| package_path(&owned_path, progress), progress).await?;
-    deploy_package(&LambdaCalls::of(connection), function_name, package, publish, progress).await
+    let deployed = deploy_package(&LambdaCalls::of(connection), function_name, package, publish, progress).await?;
+    // The saved details and list row show the new code's size and hash. A failed refresh
+    // only leaves the older saved copy: the deploy itself is done.
+    let _ = FunctionDetails::refresh(connection, store, function_name, &CancellationToken::new()).await;
+    Ok(deployed)
 }
 
 /// UpdateFunctionCode with the zip (waiting out another update, at most
@@ -1081,6 +1081,13 @@ fn write_planned(
                     "The downloaded code holds a link that points outside the folder (\"{name}\" → \"{target}\"): extraction stopped."
                 )));
             }
+            // A link made earlier must not carry this one elsewhere: `l -> .` then
+            // `l/m -> ..` would put `m` (and what it points at) outside the folder.
+            if passes_through_link(dir, relative) {
+                return Err(Error::Service(format!(
+                    "The downloaded code holds a link inside another link (\"{name}\"): extraction stopped."
+                )));
+            }
             let path = dir.join(relative);
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|err| cannot_write(parent, err))?;
@@ -1091,6 +1098,17 @@ fn write_planned(
     }
     progress(CodeProgress::new("extracting", f64::from(written), f64::from(total), "Extracted"));
     Ok(written)
+}
+
+/// Whether any folder on the way from `dir` to `relative` is a link (one this extraction
+/// made): only real folders may lead to an entry.
+fn passes_through_link(dir: &Path, relative: &Path) -> bool {
+    let mut path = dir.to_path_buf();
+    let parents: Vec<_> = relative.parent().map(|p| p.components().collect()).unwrap_or_default();
+    parents.into_iter().any(|part| {
+        path.push(part);
+        fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink())
+    })
 }
 
 /// The entry's name as a relative path, or `None` when it is absolute, holds a `..`, a
@@ -1435,6 +1453,12 @@ mod tests {
             assert!(!target.exists(), "a folder the extraction made is removed again");
             assert!(!dir.0.join("evil.txt").exists() && !dir.0.join("outside").exists());
         }
+        // A chain where each link alone stays inside: `l/m` would be made through `l`.
+        let target = dir.0.join("code");
+        let bytes = zip_of(&[("ok.txt", "x", None)], &[("l", "."), ("l/m", ".."), ("l/m/x", "ok.txt")]);
+        let err = extract(&bytes, &target, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("a link inside another link"), "{err}");
+        assert!(!target.exists() && !dir.0.join("m").exists() && !dir.0.join("x").exists());
         assert!(link_stays_inside("x/s1", ".."));
         assert!(link_stays_inside("a/b/c", "../../d/e"));
         assert!(!link_stays_inside("a/b", "../../d"));

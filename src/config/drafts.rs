@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use super::types::{ConfigDraft, ConfigEdit};
-use crate::functions::names::check_function_name;
+use crate::functions::names::check_function_to_change;
 use crate::scope::Scope;
 use crate::store::{run_blocking, Store};
 use crate::Error;
 
 pub async fn save(store: &Arc<Store>, scope: &Scope, edit: ConfigEdit) -> Result<ConfigDraft, Error> {
-    check_function_name(&edit.function_name)?;
+    check_function_to_change(&edit.function_name)?;
     let scope = scope.clone();
     run_blocking(store, move |store| store.save_config_draft(&scope, &edit)).await
 }

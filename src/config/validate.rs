@@ -160,6 +160,14 @@ pub fn check_alias(alias: &AliasEdit) -> Result<(), Error> {
             "Choose the additional version that receives the weight.",
         )),
         (Some(version), weight) => {
+            // Lambda routes between published versions only, the alias's own included
+            // (Lambda developer guide, "Implement Lambda canary deployments using a weighted alias").
+            if alias.function_version == "$LATEST" {
+                errors.push(FieldError::new(
+                    "alias.function_version",
+                    "Weighted routing needs the alias on a published version, not $LATEST.",
+                ));
+            }
             if version == "$LATEST" {
                 errors.push(FieldError::new(
                     "alias.additional_version",
@@ -1066,6 +1074,15 @@ mod tests {
                 am(|a| a.function_version = "v3".into()),
                 "alias.function_version",
                 "The version is $LATEST or a version number, e.g. 3.",
+            ),
+            (
+                am(|a| {
+                    a.function_version = "$LATEST".into();
+                    a.additional_version = Some("2".into());
+                    a.additional_weight = Some(0.1);
+                }),
+                "alias.function_version",
+                "Weighted routing needs the alias on a published version, not $LATEST.",
             ),
             (
                 am(|a| a.function_version = String::new()),

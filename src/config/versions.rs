@@ -8,10 +8,11 @@ use std::sync::Arc;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use tokio_util::sync::CancellationToken;
 
+use super::lambda_error;
 use super::types::AliasEdit;
 use super::validate::{check_alias, check_version_description};
 use crate::aws::AwsConnection;
-use crate::functions::names::check_function_name;
+use crate::functions::names::check_function_to_change;
 use crate::functions::FunctionDetails;
 use crate::functions::{AliasInfo, VersionInfo, VersionWeight};
 use crate::pacing::RateLimiter;
@@ -26,7 +27,7 @@ pub async fn publish_version(
     description: &str,
 ) -> Result<VersionInfo, Error> {
     connection.check_writable()?;
-    check_function_name(function_name)?;
+    check_function_to_change(function_name)?;
     check_version_description(description)?;
     RateLimiter::for_scope(&connection.scope()).acquire().await;
     let published = connection
@@ -56,7 +57,7 @@ pub async fn set_alias(
     alias: &AliasEdit,
 ) -> Result<AliasInfo, Error> {
     connection.check_writable()?;
-    check_function_name(function_name)?;
+    check_function_to_change(function_name)?;
     check_alias(alias)?;
     let client = connection.lambda();
     let pacer = RateLimiter::for_scope(&connection.scope());
@@ -118,7 +119,7 @@ pub async fn remove_alias(
     alias_name: &str,
 ) -> Result<(), Error> {
     connection.check_writable()?;
-    check_function_name(function_name)?;
+    check_function_to_change(function_name)?;
     check_alias(&AliasEdit {
         name: alias_name.to_string(),
         function_version: "$LATEST".to_string(),
@@ -127,14 +128,15 @@ pub async fn remove_alias(
         additional_weight: None,
     })?;
     RateLimiter::for_scope(&connection.scope()).acquire().await;
-    connection
-        .lambda()
-        .delete_alias()
-        .function_name(function_name)
-        .name(alias_name)
-        .send()
-        .await
-        .map_err(|err| mapped(connection, err, function_name))?;
+    connection.lambda().delete_alias().function_name(function_name).name(alias_name).send().await.map_err(|err| {
+        if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) {
+            Error::NotFound(format!(
+                "Function \"{function_name}\" has no alias \"{alias_name}\" (or there is no such function)."
+            ))
+        } else {
+            mapped(connection, err, function_name)
+        }
+    })?;
     refresh_saved(connection, store, function_name).await;
     Ok(())
 }
@@ -150,8 +152,5 @@ where
     E: aws_sdk_lambda::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    if err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException") {
-        return Error::NotFound(format!("There is no function named \"{function_name}\"."));
-    }
-    Error::from_sdk(err, &connection.endpoint_label())
+    lambda_error(err, function_name, &connection.endpoint_label())
 }

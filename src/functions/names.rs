@@ -29,6 +29,18 @@ pub fn check_function_name(reference: &str) -> Result<FunctionReference<'_>, Err
     })
 }
 
+/// Checks a function named for a change (configuration, code, versions, aliases): those
+/// belong to the function itself, so a `:version` or `:alias` qualifier is refused.
+pub fn check_function_to_change(reference: &str) -> Result<FunctionReference<'_>, Error> {
+    let function = check_function_name(reference)?;
+    if let Some(qualifier) = function.qualifier {
+        return Err(Error::InvalidInput(format!(
+            "Changes are made to the function itself, not to \"{qualifier}\": give the function name without :{qualifier} (publish a version to make one)."
+        )));
+    }
+    Ok(function)
+}
+
 /// Checks a version or alias name as a qualifier (`1`, `live`, `$LATEST`); the error
 /// says what it may hold.
 pub fn check_qualifier(qualifier: &str) -> Result<(), String> {
@@ -122,6 +134,18 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_names_the_function_itself_not_a_version_or_alias() {
+        assert_eq!(check_function_to_change("orders").unwrap().name, "orders");
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        assert_eq!(check_function_to_change(arn).unwrap().name, "orders");
+        let err = check_function_to_change("orders:live").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Changes are made to the function itself, not to \"live\": give the function name without :live (publish a version to make one)."
+        );
+    }
     use crate::ErrorCode;
 
     #[test]

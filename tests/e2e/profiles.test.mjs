@@ -409,7 +409,9 @@ describe("profiles without a system keyring", { timeout: 120_000 }, () => {
 
   it("says so at the form, keeps what was typed and offers an AWS CLI profile instead", async () => {
     const { session } = app;
-    await (await session.find("[data-testid=open-settings]")).click();
+    // The window may still be mounting its page when the session opens.
+    const settings = await session.waitFor("the Settings button", async () => (await session.findAll("[data-testid=open-settings]"))[0] ?? null);
+    await settings.click();
     await (await session.find("[data-testid=add-profile]")).click();
     await fill(session, "name", "laptop");
     await fill(session, "region", "eu-west-1");

@@ -87,7 +87,6 @@ pub async fn set_alias(
     function_name: String,
     alias: AliasEdit,
 ) -> CommandResult<AliasInfo> {
-    validate::check_alias(&alias).map_err(payload)?;
     let session = session_of(&state, &window)?;
     let connection = session.connection().await.map_err(payload)?;
     versions::set_alias(&connection, session.store(), &function_name, &alias).await.map_err(payload)
@@ -121,18 +120,9 @@ pub async fn deploy_code(
     let session = session_of(&state, &window)?;
     let connection = session.connection().await.map_err(payload)?;
     let mut report = |step: CodeProgress| drop(progress.send(step));
-    let deployed = code::deploy_code(&connection, &function_name, &PathBuf::from(path), publish, &mut report)
+    code::deploy_code(&connection, session.store(), &function_name, &PathBuf::from(path), publish, &mut report)
         .await
-        .map_err(payload)?;
-    // The list row and details show the new code's size and hash.
-    let _ = lambda_deck::functions::FunctionDetails::refresh(
-        &connection,
-        session.store(),
-        &function_name,
-        &tokio_util::sync::CancellationToken::new(),
-    )
-    .await;
-    Ok(deployed)
+        .map_err(payload)
 }
 
 /// Downloads the deployed code into a new or empty folder.

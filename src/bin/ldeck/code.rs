@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use lambda_deck::config::code::{deploy_code, download_code, CodeProgress};
-use lambda_deck::functions::{check_function_name, FunctionDetails};
+use lambda_deck::functions::check_function_name;
 use lambda_deck::session::Session;
 use lambda_deck::Error;
-use tokio_util::sync::CancellationToken;
 
 use crate::render::{self, write_stdout};
 
@@ -36,10 +35,9 @@ pub async fn run(command: CodeCommand, session: &Session) -> Result<ExitCode, Er
         CodeCommand::Deploy { function, path, publish, json } => {
             check_function_name(&function)?;
             let connection = session.connection().await?;
-            let deployed =
-                deploy_code(&connection, &function, &path, publish, &mut report).await.map_err(with_option_names)?;
-            // The saved details (and list row) show the new code's size and hash.
-            let _ = FunctionDetails::refresh(&connection, session.store(), &function, &CancellationToken::new()).await;
+            let deployed = deploy_code(&connection, session.store(), &function, &path, publish, &mut report)
+                .await
+                .map_err(with_option_names)?;
             if json {
                 write_stdout(&render::json(&deployed)?)?;
             } else {

@@ -183,6 +183,11 @@ impl ConfigChanges {
         let logging = &mut config.logging;
         if let Some(format) = &self.log_format {
             logging.log_format = format.clone();
+            if format == "Text" {
+                // Levels apply to JSON only; switching to Text drops them unless named.
+                logging.application_log_level = None;
+                logging.system_log_level = None;
+            }
         }
         if self.application_log_level.is_some() {
             logging.application_log_level = self.application_log_level.clone();
@@ -207,11 +212,49 @@ impl ConfigChanges {
     }
 
     /// Checks the values as typed, before any network call: written onto a valid
-    /// configuration, only the errors of the fields these options set can remain.
+    /// configuration, and only the errors of the options given (the others depend on
+    /// the function, checked once it is read).
     fn check(&self) -> Result<(), Error> {
         let mut config = template();
+        if self.application_log_level.is_some() || self.system_log_level.is_some() {
+            // Levels apply with the JSON format; the function's own is not known yet.
+            config.logging.log_format = "JSON".into();
+        }
         self.apply_to(&mut config)?;
-        validate(&config).map_err(with_config_option_names)
+        let given = self.options_given();
+        match validate(&config) {
+            Err(Error::InvalidFields(fields)) => {
+                let mine: Vec<FieldError> =
+                    fields.into_iter().filter(|f| given.contains(&option_of(&f.field))).collect();
+                if mine.is_empty() {
+                    Ok(())
+                } else {
+                    Err(with_config_option_names(Error::InvalidFields(mine)))
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// The options named on the command line, as [`option_of`] names them.
+    fn options_given(&self) -> Vec<&'static str> {
+        let flags = [
+            (self.memory.is_some(), "--memory"),
+            (self.timeout.is_some(), "--timeout"),
+            (self.ephemeral_storage.is_some(), "--ephemeral-storage"),
+            (self.description.is_some(), "--description"),
+            (self.handler.is_some(), "--handler"),
+            (self.runtime.is_some(), "--runtime"),
+            (!self.env.is_empty() || self.env_file.is_some(), "--env"),
+            (self.tracing.is_some(), "--tracing"),
+            (self.log_format.is_some(), "--log-format"),
+            (self.application_log_level.is_some(), "--application-log-level"),
+            (self.system_log_level.is_some(), "--system-log-level"),
+            (self.log_group.is_some(), "--log-group"),
+            (!self.tag.is_empty(), "--tag"),
+            (self.reserved_concurrency.is_some(), "--reserved-concurrency"),
+        ];
+        flags.into_iter().filter(|(given, _)| *given).map(|(_, option)| option).collect()
     }
 }
 

@@ -19,6 +19,7 @@ import type {
   Side,
 } from "../lib/bindings";
 import { configOf, editableFromSection, formOf, isImageFunction, type ConfigForm } from "../lib/configFields";
+import { isReadOnly } from "../lib/profileForm";
 import type { AppStore } from "./app.svelte";
 
 export type ConfigEditApi = Pick<
@@ -397,13 +398,20 @@ export class ConfigEditStore {
     const edit = this.#currentEdit();
     if (this.mode !== "review" || !edit || this.locked) return;
     const token = this.#token;
+    const scope = this.#scope;
     this.mode = "applying";
     this.progress = null;
     this.#clearMessages();
     const applied = await this.#api.applyConfig(edit, (step) => {
       if (token === this.#token) this.progress = step;
     });
-    if (token !== this.#token) return;
+    if (token !== this.#token) {
+      // The user moved on while it ran. An edit that was not applied (a conflict, or
+      // AWS out of reach) is kept as its function's draft, if still in the same scope.
+      const notApplied = applied.status === "error" ? applied.error.code === "network" : applied.data.kind === "conflict";
+      if (notApplied && scope === this.#scope) void this.#api.saveConfigDraft(edit);
+      return;
+    }
     if (applied.status === "error") await this.#applyRefused(applied.error, edit, token);
     else await this.#applied(applied.data, edit, token);
   }
@@ -640,7 +648,7 @@ export function hostOf(app: AppStore): ConfigEditHost {
     profile: () => {
       const name = app.session.connection?.profile;
       if (name === undefined) return null;
-      return { name, readOnly: app.session.profiles.some((p) => p.name === name && p.read_only) };
+      return { name, readOnly: isReadOnly(app.session.profiles, name) };
     },
     scope: () => `${app.session.connection?.profile ?? ""}\u0000${app.session.connection?.region ?? ""}`,
   };

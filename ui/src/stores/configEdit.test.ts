@@ -407,6 +407,22 @@ describe("applying", () => {
     expect(store.mode).toBe("review");
   });
 
+  it("keeps the edit as a draft when AWS could not be reached after the user moved to another function", async () => {
+    const api = fakeApi();
+    let answer: (value: Awaited<ReturnType<typeof api.applyConfig>>) => void = () => {};
+    api.applyConfig.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const { store } = await reviewing(api);
+    const applying = store.apply();
+    await store.open("payments");
+    answer(fail("network", "Cannot reach AWS at lambda.eu-west-1.amazonaws.com."));
+    await applying;
+    expect(api.saveConfigDraft).toHaveBeenCalledWith(
+      expect.objectContaining({ function_name: "orders", desired: expect.objectContaining({ memory_mb: 256 }) }),
+    );
+    expect(store.functionName).toBe("payments");
+    expect(store.error).toBeNull();
+  });
+
   it("shows any other error and keeps the edit to apply again", async () => {
     const api = fakeApi();
     api.applyConfig.mockResolvedValue(fail("throttled", "Slow down."));

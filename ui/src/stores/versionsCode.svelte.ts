@@ -15,6 +15,7 @@ import type {
   VersionInfo,
 } from "../lib/bindings";
 import { formatBytes } from "../lib/functions";
+import { isReadOnly } from "../lib/profileForm";
 import type { AppStore } from "./app.svelte";
 
 export type VersionsCodeApi = Pick<Api, "publishVersion" | "setAlias" | "removeAlias" | "deployCode" | "downloadCode">;
@@ -100,6 +101,8 @@ export class VersionsCodeStore {
   publishErrors = $state.raw<FieldErrors>({});
   publishError = $state.raw<ErrorPayload | null>(null);
   published = $state.raw<VersionInfo | null>(null);
+  /** Lambda answered with a version that already existed: nothing changed since it. */
+  publishedExisting = $state(false);
 
   /** The alias dialog's inputs, `null` while it is closed. */
   aliasForm = $state<AliasForm | null>(null);
@@ -185,6 +188,7 @@ export class VersionsCodeStore {
     this.publishErrors = {};
     this.publishError = null;
     this.published = null;
+    this.publishedExisting = false;
     this.aliasForm = null;
     this.savingAlias = false;
     this.aliasErrors = {};
@@ -228,6 +232,9 @@ export class VersionsCodeStore {
     this.publishing = true;
     this.publishErrors = {};
     this.publishError = null;
+    // Lambda publishes nothing when code and configuration are unchanged since the last
+    // version, and answers with that version instead.
+    const known = new Set(this.publishedVersions);
     const answer = await this.#api.publishVersion(fn, this.publishDescription);
     if (token !== this.#token) return false;
     this.publishing = false;
@@ -238,6 +245,7 @@ export class VersionsCodeStore {
       return false;
     }
     this.published = answer.data;
+    this.publishedExisting = known.has(answer.data.version);
     this.publishDescription = null;
     await this.#pane.reloadDetails(fn);
     return true;
@@ -423,14 +431,15 @@ export function versionsCodeOf(app: AppStore): VersionsCodeStore {
   if (!store) {
     store = new VersionsCodeStore(tauriApi, {
       details: () => app.pane.details,
-      // The core saved the change; the pane has no reload from the store, so it fetches.
+      // The core saved the details with the change: show that copy, and the list row
+      // (a deploy changes the code's size), without fetching again.
       reloadDetails: async (name) => {
-        if (app.pane.selected === name) await app.pane.refresh();
+        const [saved] = await Promise.all([tauriApi.cachedFunctionDetails(name), app.list.showSaved()]);
+        if (saved.status === "ok" && saved.data && app.pane.selected === name) app.pane.details = saved.data;
       },
       readOnlyProfile: () => {
         const name = app.session.connection?.profile ?? null;
-        const profile = app.session.profiles.find((p) => p.name === name);
-        return name !== null && profile?.read_only === true ? name : null;
+        return name !== null && isReadOnly(app.session.profiles, name) ? name : null;
       },
     });
     stores.set(app, store);

@@ -120,8 +120,18 @@ describe("publishing a version", () => {
     expect(await store.publish()).toBe(true);
     expect(api.publishVersion).toHaveBeenCalledWith("orders", "release 3");
     expect(store.published?.version).toBe("3");
+    expect(store.publishedExisting).toBe(false);
     expect(store.publishDescription).toBeNull();
     expect(pane.reloadDetails).toHaveBeenCalledWith("orders");
+  });
+
+  it("says so when Lambda answers with a version that already existed (nothing changed)", async () => {
+    const { store } = setup({ publishVersion: async () => ok(version("1", "first")) });
+    store.startPublish();
+    store.publishDescription = "again";
+    expect(await store.publish()).toBe(true);
+    expect(store.published?.version).toBe("1");
+    expect(store.publishedExisting).toBe(true);
   });
 
   it("puts a description error under the input and keeps what was typed", async () => {
