@@ -180,8 +180,20 @@ impl Applier {
         }
         if changes_others {
             let arn = function_arn.unwrap_or_default();
-            self.apply_tags(&arn, &changes, progress).await?;
-            self.apply_concurrency(&edit.function_name, &edit.desired, &changes, progress).await?;
+            let rest = async {
+                self.apply_tags(&arn, &changes, progress).await?;
+                self.apply_concurrency(&edit.function_name, &edit.desired, &changes, progress).await
+            };
+            if let Err(err) = rest.await {
+                return Err(match changes_configuration {
+                    // Say what is already done: applying again shows it as the user's own.
+                    true => Error::Service(format!(
+                        "The configuration was applied (revision {}), but then tags or reserved concurrency were not: {err} Apply again to send the rest.",
+                        status.2.as_deref().unwrap_or("unknown")
+                    )),
+                    false => err,
+                });
+            }
         }
         progress(step("done", "Applied."));
         Ok(ApplyOutcome::Applied { status: status.0, reason: status.1, revision_id: status.2, changes })

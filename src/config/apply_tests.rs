@@ -387,6 +387,24 @@ async fn tags_and_concurrency_are_sent_with_their_own_calls_after_a_check() {
 }
 
 #[tokio::test]
+async fn a_tag_call_failing_after_the_configuration_was_applied_says_what_is_done() {
+    let state = fake();
+    let rules = fake_rules(&state);
+    let refusing_tags = mock!(aws_sdk_lambda::Client::tag_resource)
+        .then_error(|| aws_sdk_lambda::operation::tag_resource::TagResourceError::unhandled("TooManyTags"));
+    // The refusing rule comes first: MatchAny takes the first rule that matches.
+    let client = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, std::iter::once(&refusing_tags).chain(rules.iter()));
+    let applier = Applier { client, ..applier(&state).0 };
+    let edit = edit(open(&state), |c| {
+        c.memory_mb = 512;
+        c.tags.push(TagEntry { key: "cost".into(), value: "7".into() });
+    });
+    let err = applier.apply(&edit, &mut |_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("The configuration was applied (revision r2), but then tags"), "{err}");
+    assert_eq!(state.lock().unwrap().config.memory_mb, 512);
+}
+
+#[tokio::test]
 async fn tags_changed_by_someone_else_are_a_conflict() {
     let state = fake();
     let (applier, rules) = applier(&state);
