@@ -18,6 +18,7 @@ pub mod functions;
 pub mod invoke;
 pub mod keystore;
 pub mod logs;
+pub mod metrics;
 pub mod pacing;
 pub mod preferences;
 pub mod profiles;

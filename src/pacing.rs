@@ -22,6 +22,10 @@ pub const CONTROL_PLANE_BURST: f64 = 5.0;
 /// is 5 requests/s shared with every other tool (aws-facts.md, "CloudWatch Logs").
 pub const LOG_READ_RATE: f64 = 3.0;
 pub const LOG_READ_BURST: f64 = 2.0;
+/// CloudWatch metric reads (GetMetricData) of one profile and region: the quota is about
+/// 50 requests/s (aws-facts.md, "CloudWatch metrics"); one call reads up to 500 series.
+pub const METRIC_READ_RATE: f64 = 10.0;
+pub const METRIC_READ_BURST: f64 = 5.0;
 
 /// A token bucket: `acquire` waits until a request may go.
 #[derive(Debug)]
@@ -67,6 +71,17 @@ impl RateLimiter {
         limiters
             .entry((account.to_owned(), region.to_owned()))
             .or_insert_with(|| Arc::new(RateLimiter::new(LOG_READ_RATE, LOG_READ_BURST)))
+            .clone()
+    }
+
+    /// The limiter shared by every CloudWatch metric read (GetMetricData) of `scope` in
+    /// this process: the Monitor tab's charts and the list's trends.
+    pub fn for_metric_reads(scope: &Scope) -> Arc<RateLimiter> {
+        static LIMITERS: OnceLock<Mutex<HashMap<Scope, Arc<RateLimiter>>>> = OnceLock::new();
+        let mut limiters = LIMITERS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        limiters
+            .entry(scope.clone())
+            .or_insert_with(|| Arc::new(RateLimiter::new(METRIC_READ_RATE, METRIC_READ_BURST)))
             .clone()
     }
 
@@ -151,6 +166,16 @@ mod tests {
         let b = Scope { profile: "p".into(), region: "us-east-1".into() };
         assert!(Arc::ptr_eq(&RateLimiter::for_scope(&a), &RateLimiter::for_scope(&a)));
         assert!(!Arc::ptr_eq(&RateLimiter::for_scope(&a), &RateLimiter::for_scope(&b)));
+    }
+
+    #[test]
+    fn one_metric_read_limiter_per_scope_apart_from_the_control_plane() {
+        let a = Scope { profile: "metrics".into(), region: "eu-west-1".into() };
+        let b = Scope { profile: "metrics".into(), region: "us-east-1".into() };
+        let same = RateLimiter::for_metric_reads(&a);
+        assert!(Arc::ptr_eq(&same, &RateLimiter::for_metric_reads(&a)));
+        assert!(!Arc::ptr_eq(&same, &RateLimiter::for_metric_reads(&b)));
+        assert!(!Arc::ptr_eq(&same, &RateLimiter::for_scope(&a)));
     }
 
     #[test]

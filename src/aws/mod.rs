@@ -204,6 +204,11 @@ impl AwsConnection {
         aws_sdk_schemas::Client::new(&self.sdk_config)
     }
 
+    /// CloudWatch metrics (GetMetricData).
+    pub fn cloudwatch(&self) -> aws_sdk_cloudwatch::Client {
+        aws_sdk_cloudwatch::Client::new(&self.sdk_config)
+    }
+
     pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
         let mut config = aws_sdk_cloudwatchlogs::config::Builder::from(&self.sdk_config);
         if let Some(endpoint) = self.sdk_config.endpoint_url() {
