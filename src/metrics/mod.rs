@@ -3,3 +3,4 @@
 
 pub mod period;
 pub mod query;
+pub mod saved;

@@ -23,6 +23,7 @@ pub mod events;
 pub mod functions;
 pub mod invocations;
 pub mod local_data;
+pub mod metrics;
 pub mod profiles;
 pub mod sealing;
 
@@ -139,6 +140,16 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         saved_at TEXT NOT NULL,
         PRIMARY KEY (profile, region, function_name)
+    ) WITHOUT ROWID;",
+    // 5: the last result of each metrics chart and each function's list trend, kept to
+    // show offline with their age (metrics.rs); saved data, cleared with the rest.
+    "CREATE TABLE metric_results (
+        profile TEXT NOT NULL,
+        region TEXT NOT NULL,
+        chart_key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (profile, region, chart_key)
     ) WITHOUT ROWID;",
 ];
 

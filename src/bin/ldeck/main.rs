@@ -3,8 +3,9 @@
 //! default credential chain. Errors print one line on stderr and exit non-zero.
 //!
 //! One file per command group (`functions.rs`, `profile.rs`, `events.rs`, `invoke.rs`, `logs.rs`,
-//! `config.rs`, `code.rs`, `versions.rs` for versions and aliases); what they print is in
-//! `render.rs`. The profile and region are picked by the core's `Session`, as in the app.
+//! `metrics.rs`, `config.rs`, `code.rs`, `versions.rs` for versions and aliases); what they
+//! print is in `render.rs`. The profile and region are picked by the core's `Session`, as in
+//! the app.
 
 mod code;
 mod config;
@@ -12,6 +13,7 @@ mod events;
 mod functions;
 mod invoke;
 mod logs;
+mod metrics;
 mod profile;
 mod render;
 mod versions;
@@ -62,6 +64,8 @@ enum Command {
     /// Functions' logs: follow them live, or read a range or one request.
     #[command(subcommand)]
     Logs(logs::LogsCommand),
+    /// Functions' CloudWatch metrics over a range: the Monitor set, or one metric compared.
+    Metrics(metrics::MetricsArgs),
     /// A function's configuration: show, change safely (with its revision), diff.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -129,6 +133,7 @@ async fn run(cli: Cli, store: Arc<Store>) -> Result<ExitCode, Error> {
         Command::Events(command) => events::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
         Command::Invoke(args) => invoke::run(args, &session(profiles, choice)?).await,
         Command::Logs(command) => logs::run(command, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
+        Command::Metrics(args) => metrics::run(args, &session(profiles, choice)?).await.map(|()| ExitCode::SUCCESS),
         Command::Config(command) => config::run(command, &session(profiles, choice)?).await,
         Command::Code(command) => code::run(command, &session(profiles, choice)?).await,
         Command::Version(command) => {
