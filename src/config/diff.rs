@@ -289,6 +289,94 @@ pub(crate) mod tests {
         fields(config).get(field).and_then(|f| f.value.clone())
     }
 
+    fn section(logging: Option<crate::functions::LoggingInfo>) -> ConfigurationSection {
+        let summary: crate::functions::FunctionSummary = serde_json::from_value(serde_json::json!({
+            "function_name": "orders", "function_arn": "arn:aws:lambda:us-east-1:123456789012:function:orders",
+            "runtime": "python3.12", "memory_size": null, "timeout": null, "last_modified": null,
+            "description": null, "handler": "app.handler", "package_type": "Zip", "architectures": [],
+            "state": null, "last_update_status": null, "tags": null
+        }))
+        .unwrap();
+        ConfigurationSection {
+            fetched_at: "2026-11-28T10:00:00Z".into(),
+            summary,
+            role: None,
+            code_size: 0.0,
+            code_sha256: None,
+            version: None,
+            revision_id: Some("rev-1".into()),
+            ephemeral_storage_mb: None,
+            environment: Vec::new(),
+            environment_error: None,
+            layers: Vec::new(),
+            vpc: None,
+            state_reason: None,
+            last_update_status_reason: None,
+            logging,
+            tracing_mode: None,
+            dead_letter_target: None,
+            kms_key_arn: None,
+            tags: Default::default(),
+            reserved_concurrency: None,
+        }
+    }
+
+    #[test]
+    fn a_configuration_that_leaves_settings_out_takes_lambdas_defaults() {
+        let config = EditableConfig::from_section(&section(None));
+        assert_eq!((config.memory_mb, config.timeout_seconds, config.ephemeral_storage_mb), (128, 3, 512));
+        assert_eq!((config.description.as_str(), config.tracing_mode.as_str()), ("", "PassThrough"));
+        assert_eq!(
+            config.logging,
+            LoggingSettings {
+                log_format: "Text".into(),
+                application_log_level: None,
+                system_log_level: None,
+                log_group: "/aws/lambda/orders".into()
+            }
+        );
+        assert!(config.environment.is_empty() && config.tags.is_empty() && config.reserved_concurrency.is_none());
+    }
+
+    #[test]
+    fn log_levels_are_kept_with_json_only_and_an_empty_log_group_means_the_default() {
+        let logging = |format: &str, group: &str| {
+            Some(crate::functions::LoggingInfo {
+                log_format: Some(format.into()),
+                log_group: Some(group.into()),
+                application_log_level: Some("DEBUG".into()),
+                system_log_level: Some("WARN".into()),
+            })
+        };
+        let text = EditableConfig::from_section(&section(logging("Text", ""))).logging;
+        assert_eq!((text.application_log_level, text.system_log_level), (None, None));
+        assert_eq!(text.log_group, "/aws/lambda/orders");
+        let json = EditableConfig::from_section(&section(logging("JSON", "/custom"))).logging;
+        assert_eq!(
+            (json.application_log_level.as_deref(), json.system_log_level.as_deref()),
+            (Some("DEBUG"), Some("WARN"))
+        );
+        assert_eq!(json.log_group, "/custom");
+    }
+
+    #[test]
+    fn the_environment_keeps_its_order_and_tags_come_in_key_order() {
+        let mut saved = section(None);
+        saved.environment = vec![
+            crate::functions::EnvironmentVariable { name: "Z_LAST".into(), value: "1".into() },
+            crate::functions::EnvironmentVariable { name: "A_FIRST".into(), value: "2".into() },
+        ];
+        saved.tags = [("team", "pay"), ("2024", "year"), ("Env", "prod")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let config = EditableConfig::from_section(&saved);
+        let names: Vec<&str> = config.environment.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Z_LAST", "A_FIRST"]);
+        let keys: Vec<&str> = config.tags.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["2024", "Env", "team"]);
+    }
+
     #[test]
     fn an_unchanged_config_has_no_diff() {
         assert!(diff(&sample(), &sample()).is_empty());

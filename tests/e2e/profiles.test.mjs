@@ -75,6 +75,20 @@ const ARGUMENTS = {
   compare_invocations: { before: 1, after: 1 },
   invocation_history_limit: {},
   set_invocation_history_limit: { keep: 100 },
+  editable_config: {
+    section: {
+      fetched_at: "2026-11-29T00:00:00Z",
+      summary: {
+        function_name: "bulk-0000", function_arn: "arn:aws:lambda:us-east-1:000000000000:function:bulk-0000",
+        runtime: "python3.12", memory_size: 128, timeout: 3, last_modified: null, description: null,
+        handler: "app.handler", package_type: "Zip", architectures: [], state: null, last_update_status: null, tags: null,
+      },
+      role: null, code_size: 0, code_sha256: null, version: null, revision_id: null, ephemeral_storage_mb: 512,
+      environment: [], environment_error: null, layers: [], vpc: null, state_reason: null,
+      last_update_status_reason: null, logging: null, tracing_mode: null, dead_letter_target: null,
+      kms_key_arn: null, tags: {}, reserved_concurrency: null,
+    },
+  },
   check_config: { config: SCAN_CONFIG },
   config_changes: { base: SCAN_CONFIG, desired: SCAN_CONFIG },
   // No change: the answer is "nothing to apply", and nothing is sent.

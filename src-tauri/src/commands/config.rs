@@ -12,12 +12,20 @@ use lambda_deck::config::{
     AliasEdit, ApplyOutcome, ApplyProgress, ConfigCheck, ConfigConflict, ConfigDraft, ConfigEdit, EditableConfig,
     EnvVar, FieldChange, Side,
 };
-use lambda_deck::functions::{AliasInfo, VersionInfo};
+use lambda_deck::functions::{AliasInfo, ConfigurationSection, VersionInfo};
 use tauri::ipc::Channel;
 use tauri::State;
 
 use super::{payload, session_of, CommandResult};
 use crate::state::AppState;
+
+/// The editable settings a function's saved configuration describes: what an edit
+/// starts from (one definition, the core's, for the window and the CLI).
+#[tauri::command]
+#[specta::specta]
+pub fn editable_config(section: ConfigurationSection) -> EditableConfig {
+    EditableConfig::from_section(&section)
+}
 
 /// The errors and warnings of an edit, field by field, and the environment's size. No
 /// network call: the form calls it as the user types.

@@ -38,6 +38,7 @@ macro_rules! app_commands {
             invoke::compare_invocations,
             invoke::invocation_history_limit,
             invoke::set_invocation_history_limit,
+            config::editable_config,
             config::check_config,
             config::config_changes,
             config::apply_config,

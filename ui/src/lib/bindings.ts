@@ -91,6 +91,11 @@ export const commands = {
 	invocationHistoryLimit: () => typedError<number, ErrorPayload>(__TAURI_INVOKE("invocation_history_limit")),
 	setInvocationHistoryLimit: (keep: number) => typedError<number, ErrorPayload>(__TAURI_INVOKE("set_invocation_history_limit", { keep })),
 	/**
+	 *  The editable settings a function's saved configuration describes: what an edit
+	 *  starts from (one definition, the core's, for the window and the CLI).
+	 */
+	editableConfig: (section: ConfigurationSection) => __TAURI_INVOKE<EditableConfig>("editable_config", { section }),
+	/**
 	 *  The errors and warnings of an edit, field by field, and the environment's size. No
 	 *  network call: the form calls it as the user types.
 	 */

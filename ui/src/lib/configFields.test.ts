@@ -1,80 +1,27 @@
 import { describe, expect, it } from "vitest";
-import type { ConfigurationSection } from "./bindings";
-import { configOf, editableFromSection, formatEnvironmentSize, formOf, shownValue } from "./configFields";
-import { summary } from "../stores/fakes";
+import type { EditableConfig } from "./bindings";
+import { configOf, formatEnvironmentSize, formOf, shownValue } from "./configFields";
 
-function section(overrides: Partial<ConfigurationSection> = {}): ConfigurationSection {
-  return {
-    fetched_at: "2026-11-28T10:00:00Z",
-    summary: summary("orders"),
-    role: null,
-    code_size: null,
-    code_sha256: null,
-    version: "$LATEST",
-    revision_id: "rev-1",
-    ephemeral_storage_mb: 512,
-    environment: [],
-    environment_error: null,
-    layers: [],
-    vpc: null,
-    state_reason: null,
-    last_update_status_reason: null,
-    logging: null,
-    tracing_mode: null,
-    dead_letter_target: null,
-    kms_key_arn: null,
-    tags: {},
-    reserved_concurrency: null,
-    ...overrides,
-  };
-}
+/** The settings of orders-api as the core builds them from its saved details. */
+const ORDERS: EditableConfig = {
+  description: "",
+  handler: "app.handler",
+  runtime: "python3.12",
+  memory_mb: 128,
+  timeout_seconds: 3,
+  ephemeral_storage_mb: 512,
+  environment: [],
+  tracing_mode: "PassThrough",
+  logging: { log_format: "Text", application_log_level: null, system_log_level: null, log_group: "/aws/lambda/orders" },
+  tags: [],
+  reserved_concurrency: null,
+};
 
-describe("the editable settings of a saved configuration", () => {
-  it("take Lambda's defaults where the configuration leaves settings out", () => {
-    const bare = section({
-      summary: { ...summary("orders"), memory_size: null, timeout: null, description: null },
-      ephemeral_storage_mb: null,
-    });
-    expect(editableFromSection(bare)).toEqual({
-      description: "",
-      handler: "app.handler",
-      runtime: "python3.12",
-      memory_mb: 128,
-      timeout_seconds: 3,
-      ephemeral_storage_mb: 512,
-      environment: [],
-      tracing_mode: "PassThrough",
-      logging: { log_format: "Text", application_log_level: null, system_log_level: null, log_group: "/aws/lambda/orders" },
-      tags: [],
-      reserved_concurrency: null,
-    });
-  });
-
-  it("keep log levels with the JSON format only, and an empty log group means the default", () => {
-    const levels = { application_log_level: "DEBUG", system_log_level: "WARN", log_group: "" };
-    const text = editableFromSection(section({ logging: { log_format: "Text", ...levels } }));
-    expect(text.logging).toEqual({ log_format: "Text", application_log_level: null, system_log_level: null, log_group: "/aws/lambda/orders" });
-    const json = editableFromSection(section({ logging: { log_format: "JSON", ...levels, log_group: "/custom" } }));
-    expect(json.logging).toEqual({ log_format: "JSON", application_log_level: "DEBUG", system_log_level: "WARN", log_group: "/custom" });
-  });
-
-  it("keep the environment's order and the tags in key order, as the core does", () => {
-    const config = editableFromSection(
-      section({
-        environment: [
-          { name: "Z_LAST", value: "1" },
-          { name: "A_FIRST", value: "2" },
-        ],
-        tags: { team: "pay", "2024": "year", Env: "prod" },
-      }),
-    );
-    expect(config.environment.map((v) => v.name)).toEqual(["Z_LAST", "A_FIRST"]);
-    expect(config.tags.map((t) => t.key)).toEqual(["2024", "Env", "team"]);
-  });
-});
+// What an edit starts from is built by the core (EditableConfig::from_section, tested in
+// src/config/diff.rs).
 
 describe("the form", () => {
-  const base = editableFromSection(section({ reserved_concurrency: 5 }));
+  const base: EditableConfig = { ...ORDERS, reserved_concurrency: 5 };
 
   it("means exactly the settings it was made from", () => {
     expect(configOf(formOf(base), base)).toEqual({ config: base, errors: [] });

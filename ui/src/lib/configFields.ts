@@ -1,12 +1,7 @@
-// The Configuration tab's form: the editable settings of a function built from its saved
-// details (as the core builds them), the form the user types into (numbers as text, so
-// nothing typed is lost while it is not a number yet), and the settings that form means.
-import type { ConfigurationSection, EditableConfig, FieldChange, FieldError } from "./bindings";
-
-// Lambda's defaults for settings a configuration may leave out (src/config/diff.rs).
-const DEFAULT_MEMORY_MB = 128;
-const DEFAULT_TIMEOUT_SECONDS = 3;
-const DEFAULT_EPHEMERAL_STORAGE_MB = 512;
+// The Configuration tab's form: the form the user types into (numbers as text, so nothing
+// typed is lost while it is not a number yet), and the settings that form means. What an
+// edit starts from is the core's (the `editable_config` command).
+import type { EditableConfig, FieldChange, FieldError } from "./bindings";
 
 /** AWS General Reference, tag naming limits: at most 50 tags a resource. */
 export const TAGS_MAX = 50;
@@ -40,45 +35,6 @@ export const SYSTEM_LOG_LEVELS = ["DEBUG", "INFO", "WARN"] as const;
 
 /** How the review and the conflict view show a secret value. */
 export const MASK = "••••••";
-
-/**
- * The editable settings of a function as its details describe them: the same value as
- * `EditableConfig::from_section` in src/config/diff.rs, so the diff against what AWS
- * reads back is empty when nothing was changed.
- */
-export function editableFromSection(section: ConfigurationSection): EditableConfig {
-  const summary = section.summary;
-  const logging = section.logging;
-  const logFormat = logging?.log_format ?? "Text";
-  const json = logFormat === "JSON";
-  return {
-    description: summary.description ?? "",
-    handler: summary.handler,
-    runtime: summary.runtime,
-    memory_mb: summary.memory_size ?? DEFAULT_MEMORY_MB,
-    timeout_seconds: summary.timeout ?? DEFAULT_TIMEOUT_SECONDS,
-    ephemeral_storage_mb: section.ephemeral_storage_mb ?? DEFAULT_EPHEMERAL_STORAGE_MB,
-    environment: section.environment.map((v) => ({ name: v.name, value: v.value })),
-    tracing_mode: section.tracing_mode ?? "PassThrough",
-    logging: {
-      // AWS reports levels with the Text format too, but they apply with JSON only.
-      log_format: logFormat,
-      application_log_level: json ? (logging?.application_log_level ?? null) : null,
-      system_log_level: json ? (logging?.system_log_level ?? null) : null,
-      log_group: logging?.log_group || `/aws/lambda/${summary.function_name}`,
-    },
-    // The core's map is ordered by key (a BTreeMap); JavaScript objects put keys that
-    // look like numbers first, so the order is restored here.
-    tags: Object.keys(section.tags)
-      .sort(compareCodePoints)
-      .map((key) => ({ key, value: section.tags[key] })),
-    reserved_concurrency: section.reserved_concurrency,
-  };
-}
-
-function compareCodePoints(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** What the user types: every field as entered, numbers as text. */
 export type ConfigForm = {

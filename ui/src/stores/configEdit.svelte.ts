@@ -18,12 +18,13 @@ import type {
   FunctionDetails,
   Side,
 } from "../lib/bindings";
-import { configOf, editableFromSection, formOf, isImageFunction, type ConfigForm } from "../lib/configFields";
+import { configOf, formOf, isImageFunction, type ConfigForm } from "../lib/configFields";
 import { isReadOnly } from "../lib/profileForm";
 import type { AppStore } from "./app.svelte";
 
 export type ConfigEditApi = Pick<
   Api,
+  | "editableConfig"
   | "checkConfig"
   | "configChanges"
   | "applyConfig"
@@ -245,7 +246,8 @@ export class ConfigEditStore {
       this.notice = "The configuration has not been fetched yet: refresh, then edit.";
       return;
     }
-    const base = editableFromSection(section);
+    const base = await this.#api.editableConfig(section);
+    if (token !== this.#token || this.mode !== "opening") return;
     void this.#begin(base, section.revision_id, formOf(base));
     this.environmentNote = section.environment_error;
   }

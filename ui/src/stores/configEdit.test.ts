@@ -15,7 +15,6 @@ import type {
   FunctionDetails,
   Side,
 } from "../lib/bindings";
-import { editableFromSection } from "../lib/configFields";
 import {
   ConfigEditStore,
   OFFLINE_DRAFT_NOTE,
@@ -107,8 +106,26 @@ function check(config: EditableConfig): ConfigCheck {
   return { errors, warnings, environment_bytes: bytes, environment_limit_bytes: 4096 };
 }
 
+/** What the core's `editable_config` answers for these sections (the fields they vary). */
+function editableOf(config: ConfigurationSection): EditableConfig {
+  return {
+    description: config.summary.description ?? "",
+    handler: config.summary.handler,
+    runtime: config.summary.runtime,
+    memory_mb: config.summary.memory_size ?? 128,
+    timeout_seconds: config.summary.timeout ?? 3,
+    ephemeral_storage_mb: config.ephemeral_storage_mb ?? 512,
+    environment: config.environment.map((v) => ({ ...v })),
+    tracing_mode: config.tracing_mode ?? "PassThrough",
+    logging: { log_format: "Text", application_log_level: null, system_log_level: null, log_group: "/aws/lambda/orders" },
+    tags: Object.entries(config.tags).map(([key, value]) => ({ key, value })),
+    reserved_concurrency: config.reserved_concurrency,
+  };
+}
+
 function fakeApi(saved: ConfigurationSection = section()) {
   return {
+    editableConfig: vi.fn(async (config: ConfigurationSection) => editableOf(config)),
     checkConfig: vi.fn(async (config: EditableConfig) => check(config)),
     configChanges: vi.fn(async (base: EditableConfig, desired: EditableConfig) => diff(base, desired)),
     applyConfig: vi.fn(
@@ -196,10 +213,12 @@ describe("editing a configuration", () => {
   it("starts from the details fetched again when online, with their revision", async () => {
     const fresh = section({ revision_id: "rev-fresh", summary: { ...summary("orders"), memory_size: 512 } });
     const host = fakeHost(section({ environment_error: "Values were not saved." }), fresh);
-    const { store } = await editing(fakeApi(), host);
+    const api = fakeApi();
+    const { store } = await editing(api, host);
     expect(host.refreshDetails).toHaveBeenCalledTimes(1);
     expect(store.mode).toBe("edit");
-    expect(store.base).toEqual(editableFromSection(fresh));
+    expect(api.editableConfig).toHaveBeenCalledWith(fresh);
+    expect(store.base).toEqual(editableOf(fresh));
     expect(store.baseRevisionId).toBe("rev-fresh");
     expect(store.form.memory_mb).toBe("512");
     expect(store.form.environment).toEqual([{ name: "DB_URL", value: "postgres://db" }]);
@@ -502,7 +521,7 @@ describe("a read-only profile", () => {
 
 describe("drafts", () => {
   const draftEdit = (): ConfigEdit => {
-    const base = editableFromSection(section());
+    const base = editableOf(section());
     return { function_name: "orders", base_revision_id: "rev-0", base, desired: { ...base, memory_mb: 2048 } };
   };
 
