@@ -47,6 +47,24 @@ export async function startLocalAws({ seed = "demo", bulk = 0 } = {}) {
  * environment) and opens a WebDriver session on the real app window.
  */
 export async function launchApp(appEnv) {
+  // A free port can be taken between choosing it and WebKitWebDriver binding it; the
+  // driver then only says so and spins. Such a start is retried on other ports.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await launchAppOnce(appEnv);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt === 3) throw err;
+      process.stderr.write(`launchApp: ${err.message}; starting the driver again on other ports\n`);
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+/** What WebKitWebDriver prints when its port was taken before it could bind it. */
+const PORT_TAKEN = "Unable to listen for HTTP server";
+
+async function launchAppOnce(appEnv) {
   const port = await freePort();
   const nativePort = await freePort();
   // A mark in the app's environment, to find the app's processes when they outlive the
@@ -66,10 +84,16 @@ export async function launchApp(appEnv) {
   });
   // Everything the driver and the app print, echoed and kept for the secret scan.
   const output = [];
+  let portTaken = () => {};
+  const portTakenSeen = new Promise((_, reject) => {
+    portTaken = () => reject(new PortTakenError("the WebDriver port was taken"));
+  });
+  portTakenSeen.catch(() => {});
   for (const stream of [driver.stdout, driver.stderr]) {
     stream.on("data", (chunk) => {
       output.push(chunk);
       process.stderr.write(chunk);
+      if (chunk.toString().includes(PORT_TAKEN)) portTaken();
     });
   }
   const exited = new Promise((resolve) => driver.once("exit", resolve));
@@ -84,11 +108,11 @@ export async function launchApp(appEnv) {
     driver.stderr.destroy();
   };
   try {
-    await waitForHttp(`${url}/status`, 20_000);
+    await Promise.race([waitForHttp(`${url}/status`, 20_000), portTakenSeen]);
     // From here the app is being started: startup times are measured from this moment
     // (wall clock, comparable with the page's Date.now()).
     const startedAt = Date.now();
-    const session = await WebDriverSession.start(url, APP);
+    const session = await Promise.race([WebDriverSession.start(url, APP), portTakenSeen]);
     return {
       session,
       startedAt,
