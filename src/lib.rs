@@ -7,7 +7,8 @@
 //! - every fallible public function returns [`Error`], whose [`ErrorCode`] is the closed
 //!   set of codes the UI and CLI branch on;
 //! - dependencies point one way: `session` → capabilities (`profiles`, `functions`) →
-//!   `store` and `aws` → leaves (`scope`, `error`, `pacing`, `secrets`, `timestamps`);
+//!   `store` and `aws` → leaves (`scope`, `error`, `pacing`, `pricing`, `secrets`,
+//!   `timestamps`);
 //!   no file imports one that imports it back (tests/module_graph.rs).
 
 pub mod aws;
@@ -21,6 +22,7 @@ pub mod logs;
 pub mod metrics;
 pub mod pacing;
 pub mod preferences;
+pub mod pricing;
 pub mod profiles;
 pub mod scope;
 pub mod secrets;

@@ -10,6 +10,11 @@ pub fn now() -> String {
     format(DateTime::from(SystemTime::now()))
 }
 
+/// Now, in milliseconds since the Unix epoch (how metric times are counted).
+pub fn now_ms() -> f64 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |since| since.as_millis() as f64)
+}
+
 /// An SDK timestamp as an ISO-8601 UTC string.
 pub fn format(time: DateTime) -> String {
     // Formatting fails only for years beyond 9999, which AWS never returns.

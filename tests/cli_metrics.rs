@@ -1,7 +1,7 @@
 //! `ldeck metrics` end to end against the local AWS: functions invoked a known number of
 //! times (some failing), then their invocations and errors read back as JSON, CSV and
-//! tables, two functions compared in one call, the Monitor set; and the input checks made
-//! before anything is sent.
+//! tables, two functions compared in one call, the Monitor set, charts drawn to SVG and
+//! PNG files; and the input checks made before anything is sent.
 
 mod support;
 
@@ -34,6 +34,25 @@ async fn invoke(local: &LocalAwsLease, name: &str, ok: usize, failing: usize) {
         let output = lambda.invoke().function_name(name).payload(Blob::new(payload.as_bytes())).send().await.unwrap();
         assert_eq!(output.function_error.is_some(), k >= ok, "{output:?}");
     }
+}
+
+/// A PNG's width and height, from its IHDR chunk (after the 8-byte signature).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let number = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (number(16), number(20))
+}
+
+/// The root `<svg …>` tag's width and height.
+fn svg_size(svg: &str) -> (String, String) {
+    assert!(svg.starts_with("<svg ") && svg.trim_end().ends_with("</svg>"), "not an SVG: {svg:.200}");
+    let root = &svg[..svg.find('>').unwrap()];
+    let value = |name: &str| {
+        let start = root.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        root[start..start + root[start..].find('"').unwrap()].to_string()
+    };
+    (value("width"), value("height"))
 }
 
 /// The sum of a JSON series' values (gaps skipped).
@@ -150,6 +169,34 @@ async fn invocations_and_errors_read_back_as_json_csv_and_tables() {
     let p99 = series.iter().find(|s| s["label"] == format!("{busy} Duration p99")).unwrap();
     assert_eq!((&p99["statistic"], &p99["unit"]), (&"p99".into(), &"ms".into()));
     assert!(p99["points"].as_array().unwrap().iter().any(|p| p["v"].as_f64().is_some_and(|v| v > 0.0)), "{p99}");
+
+    // A chart of one metric, to SVG and PNG, instead of the table.
+    let (svg_path, png_path) = (data.join("busy.svg"), data.join("busy.png"));
+    let (svg_arg, png_arg) = (svg_path.to_str().unwrap(), png_path.to_str().unwrap());
+    let args = ["metrics", busy, "--metric", "invocations", "--range", "1h", "--svg", svg_arg, "--png", png_arg];
+    let drawn = ldeck(&local, &data, &args);
+    drawn.assert_success();
+    assert!(drawn.stdout.is_empty(), "no table with a chart: {}", drawn.stdout);
+    assert!(drawn.stderr.contains(&format!("ldeck: wrote {svg_arg}\n")), "{}", drawn.stderr);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert_eq!(svg_size(&svg), ("960".to_string(), "320".to_string()));
+    // One series: its label is the chart's title; its line is drawn in the first colour.
+    assert!(svg.contains(&format!("\n{busy} Invocations Sum\n")), "{svg:.2000}");
+    assert!(svg.contains("<polyline fill=\"none\" opacity=\"1\" stroke=\"#2563EB\""), "no line: {svg:.3000}");
+    assert!(svg.contains("\ncount\n") && svg.contains("\npartial\n"), "unit and partial band: {svg:.3000}");
+    assert_eq!(png_size(&std::fs::read(&png_path).unwrap()), (1920, 640), "drawn at 2×");
+
+    // The Monitor set: one chart per metric, stacked, with --json still printed.
+    let stack_path = data.join("monitor.svg");
+    let args = ["metrics", busy, "--range", "1h", "--json", "--svg", stack_path.to_str().unwrap()];
+    let drawn = ldeck(&local, &data, &args);
+    drawn.assert_success();
+    assert_eq!(drawn.json()["series"].as_array().unwrap().len(), 15);
+    let svg = std::fs::read_to_string(&stack_path).unwrap();
+    assert_eq!(svg_size(&svg), ("960".to_string(), (11 * 320).to_string()), "11 metrics");
+    for text in [format!("{busy} Invocations"), format!("{busy} Duration p99"), "Duration".into(), "ms".into()] {
+        assert!(svg.contains(&format!("\n{text}\n")), "{text} not drawn");
+    }
     std::fs::remove_dir_all(&data).ok();
 }
 
@@ -201,6 +248,14 @@ fn typos_are_refused_naming_the_option_before_anything_is_sent() {
     refused(
         &["orders:live", "--qualifier", "blue"],
         "--qualifier: \"blue\" differs from the qualifier of orders:live; give one of them",
+    );
+    // Files to draw to: checked before anything is sent.
+    refused(&["orders", "--svg", "/no-such-folder/chart.svg"], "--svg: The folder /no-such-folder does not exist");
+    let folder = std::env::temp_dir();
+    let folder = folder.to_str().unwrap();
+    refused(
+        &["orders", "--metric", "errors", "--png", folder],
+        &format!("--png: {folder} is a folder: name a file in it"),
     );
     // Several at fault: one line naming each.
     refused(

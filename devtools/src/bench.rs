@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use lambda_deck::aws::AwsConnection;
 use lambda_deck::functions::sync::{self, FunctionListView};
+use lambda_deck::metrics::chart::{self, ChartData, ChartLayout, ChartTheme, ChartUnit};
+use lambda_deck::metrics::period::TimeRange;
+use lambda_deck::metrics::query::{LambdaMetric, Series, SeriesSpec, Statistic};
 use lambda_deck::pacing::{RateLimiter, CONTROL_PLANE_BURST, CONTROL_PLANE_RATE};
 use lambda_deck::store::Store;
 use lambda_deck::Scope;
@@ -186,4 +189,79 @@ pub async fn sdk_invoke_server() -> Result<(), BoxError> {
         stdout.flush().await?;
     }
     Ok(())
+}
+
+/// Charts: drawing (a) 10,000 points in 5 series of 2,000 to SVG, (b) 90,000 points in 5
+/// series of 18,000 to SVG, (c) the chart of (a) to PNG (drawn at 2×, encoded), each on a
+/// 1,200 × 360 chart, interleaved round by round after 3 warm-up rounds.
+pub fn chart(rounds: usize) -> Result<(), BoxError> {
+    let layout = ChartLayout { width_px: 1200, height_px: 360, theme: ChartTheme::Light, utc_offset_minutes: 60 };
+    let small = bench_chart(5, 2_000);
+    let large = bench_chart(5, 18_000);
+    let (mut svg_small, mut svg_large, mut png_small) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut small_bytes, mut large_bytes, mut png_bytes) = (0, 0, 0);
+    for round in 0..rounds + 3 {
+        let started = Instant::now();
+        let a = chart::render_svg(&small, &layout)?;
+        let a_time = started.elapsed();
+        let started = Instant::now();
+        let b = chart::render_svg(&large, &layout)?;
+        let b_time = started.elapsed();
+        let started = Instant::now();
+        let c = chart::render_png(&small, &layout)?;
+        let c_time = started.elapsed();
+        if round >= 3 {
+            svg_small.push(a_time);
+            svg_large.push(b_time);
+            png_small.push(c_time);
+        }
+        (small_bytes, large_bytes, png_bytes) = (a.svg.len(), b.svg.len(), c.len());
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("charts of 5 series on 1,200 × 360 px, {rounds} interleaved rounds (after 3 warm-up rounds):");
+    for (what, samples, bytes) in [
+        ("(a) 10,000 points (5 × 2,000) to SVG ", &mut svg_small, small_bytes),
+        ("(b) 90,000 points (5 × 18,000) to SVG", &mut svg_large, large_bytes),
+        ("(c) 10,000 points (5 × 2,000) to PNG ", &mut png_small, png_bytes),
+    ] {
+        let median = median(samples);
+        let p95 = samples[(samples.len() * 95).div_ceil(100).saturating_sub(1)];
+        println!("  {what}  median {:>7.2} ms  p95 {:>7.2} ms  ({} KB)", ms(median), ms(p95), bytes / 1024);
+    }
+    println!("  goal (a) <= 16 ms: {}", if ms(median(&mut svg_small)) <= 16.0 { "met" } else { "not met" });
+    Ok(())
+}
+
+/// `series` series of `points` one-minute points each: waves with noise, a few gaps, the
+/// newest minutes partial.
+fn bench_chart(series: usize, points: usize) -> ChartData {
+    let start = 1_800_000_000_000.0;
+    let end = start + points as f64 * 60_000.0;
+    let series = (0..series)
+        .map(|s| {
+            let spec =
+                SeriesSpec::new("bench", LambdaMetric::Duration, Statistic::P99).labelled(format!("bench-{s} p99"));
+            let values = (0..points)
+                .map(|k| {
+                    let noise = ((k * 7_919 + s * 104_729) % 997) as f64 / 997.0;
+                    let wave = ((k as f64) / 90.0 + s as f64).sin();
+                    (k % 500 >= 3).then_some(200.0 + 100.0 * s as f64 + 80.0 * wave + 40.0 * noise)
+                })
+                .collect();
+            Series {
+                label: spec.label.clone(),
+                spec,
+                timestamps_ms: (0..points).map(|k| start + k as f64 * 60_000.0).collect(),
+                values,
+                partial_from_ms: Some(end - 3.0 * 60_000.0),
+                failure: None,
+            }
+        })
+        .collect();
+    ChartData {
+        title: "Duration p99".into(),
+        unit: ChartUnit::Milliseconds,
+        range: TimeRange { start_ms: start, end_ms: end },
+        series,
+    }
 }

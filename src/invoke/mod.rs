@@ -9,7 +9,6 @@ mod call;
 pub mod compare;
 mod figures;
 pub mod history;
-pub mod pricing;
 pub mod request;
 pub mod result;
 pub mod types;

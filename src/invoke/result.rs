@@ -1,13 +1,13 @@
 //! Building an invocation's record from what Lambda answered, and pricing it.
 
 use super::call::CallAnswer;
-use super::pricing::estimate_cost;
 use super::request::{CheckedRequest, InvokeRequest};
 pub use super::types::*;
 use crate::events::kind::InvocationKind;
 use crate::events::payload::pretty_json;
 use crate::functions::FunctionDetails;
 use crate::logs::report::find_report;
+use crate::pricing::estimate_cost;
 use crate::scope::Scope;
 use crate::Error;
 

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::pricing::CostEstimate;
 use crate::events::kind::InvocationKind;
 use crate::logs::report::{line_level, LogLevel, ReportFigures};
+use crate::pricing::CostEstimate;
 use crate::scope::Scope;
 use crate::ErrorCode;
 

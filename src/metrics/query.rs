@@ -261,7 +261,7 @@ pub async fn read_series(
     end_ms: f64,
     period_seconds: u32,
 ) -> Result<ReadSummary, Error> {
-    let grid = Grid::new(start_ms, end_ms, period_seconds, now_ms())?;
+    let grid = Grid::new(start_ms, end_ms, period_seconds, crate::timestamps::now_ms())?;
     read_on_grid(client, endpoint, pacer, specs, &grid).await
 }
 
@@ -328,10 +328,6 @@ pub fn success_rate(invocations: &[Option<f64>], errors: &[Option<f64>]) -> Vec<
             _ => None,
         })
         .collect()
-}
-
-fn now_ms() -> f64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64)
 }
 
 /// The periods of a range: `len` periods of `period_ms` from `start_ms` (a multiple of the

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::period::TimeRange;
+use super::period::{RangePreset, TimeRange};
 use super::query::{Series, SeriesSpec};
 use crate::scope::Scope;
 use crate::store::metrics::StoredMetricResult;
@@ -82,6 +82,27 @@ pub async fn save(store: &Arc<Store>, scope: &Scope, chart: &SavedChart) -> Resu
     .await
 }
 
+/// How many readings of typed or zoomed ranges each chart keeps besides its presets: each
+/// such range has a key of its own, and zooming makes many.
+pub const CUSTOM_RANGES_KEPT: u32 = 5;
+
+/// Forgets the readings of `functions`' chart `specs_label` for typed or zoomed ranges but
+/// the [`CUSTOM_RANGES_KEPT`] newest; the presets' readings stay.
+pub async fn prune_custom_ranges(
+    store: &Arc<Store>,
+    scope: &Scope,
+    functions: &[String],
+    specs_label: &str,
+) -> Result<(), Error> {
+    let prefix = chart_key(functions, specs_label, "");
+    let presets: Vec<String> =
+        RangePreset::all().iter().map(|preset| chart_key(functions, specs_label, preset.label())).collect();
+    let scope = scope.clone();
+    run_blocking(store, move |store| store.prune_metric_results(&scope, &prefix, &presets, CUSTOM_RANGES_KEPT))
+        .await
+        .map(drop)
+}
+
 /// The last reading saved under `key`; `None` when there is none or it no longer reads.
 pub async fn load(store: &Arc<Store>, scope: &Scope, key: &str) -> Result<Option<SavedChart>, Error> {
     let (scope, key) = (scope.clone(), key.to_string());
@@ -107,9 +128,19 @@ pub async fn save_trends(
     scope: &Scope,
     trends: Vec<(String, Series, Series)>,
 ) -> Result<(), Error> {
-    let scope = scope.clone();
+    save_trends_fetched_at(store, scope, &timestamps::now(), trends).await
+}
+
+/// [`save_trends`] with the time they were fetched (ISO-8601 UTC), so that a caller
+/// showing them states the same age the store keeps.
+pub async fn save_trends_fetched_at(
+    store: &Arc<Store>,
+    scope: &Scope,
+    fetched_at: &str,
+    trends: Vec<(String, Series, Series)>,
+) -> Result<(), Error> {
+    let (scope, fetched_at) = (scope.clone(), fetched_at.to_string());
     run_blocking(store, move |store| {
-        let fetched_at = timestamps::now();
         let results = trends
             .into_iter()
             .map(|(name, invocations, errors)| {

@@ -62,6 +62,13 @@ pub struct StoredSection {
 const SUMMARY_COLUMNS: &str = "function_name, function_arn, runtime, memory_size, timeout, last_modified, \
      description, handler, package_type, architectures, state, last_update_status";
 
+/// What the saved list knows of a function's size: its memory (MB) and architectures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryAndArchitectures {
+    pub memory_size: Option<i32>,
+    pub architectures: Vec<String>,
+}
+
 impl Store {
     /// Records the start of a list sync.
     pub fn begin_sync(&self, scope: &Scope) -> Result<SyncId, Error> {
@@ -139,6 +146,28 @@ impl Store {
                 "SELECT function_arn FROM functions WHERE profile = ?1 AND region = ?2 AND function_name = ?3",
                 params![scope.profile, scope.region, function_name],
                 |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| store_error(&e))
+    }
+
+    /// The memory size and architectures of a function in the saved list (what prices its
+    /// invocations when its details are not saved), if it is there.
+    pub fn function_memory_and_architectures(
+        &self,
+        scope: &Scope,
+        function_name: &str,
+    ) -> Result<Option<MemoryAndArchitectures>, Error> {
+        self.connection()
+            .query_row(
+                "SELECT memory_size, architectures FROM functions
+                 WHERE profile = ?1 AND region = ?2 AND function_name = ?3",
+                params![scope.profile, scope.region, function_name],
+                |row| {
+                    let architectures: String = row.get(1)?;
+                    let architectures = architectures.split(',').filter(|a| !a.is_empty()).map(str::to_string);
+                    Ok(MemoryAndArchitectures { memory_size: row.get(0)?, architectures: architectures.collect() })
+                },
             )
             .optional()
             .map_err(|e| store_error(&e))

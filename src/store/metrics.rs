@@ -38,6 +38,36 @@ impl Store {
         })
     }
 
+    /// Deletes the results whose key starts with `prefix`, except the keys in `keep` and
+    /// the `newest` most recently fetched of the others; answers how many went.
+    pub fn prune_metric_results(
+        &self,
+        scope: &Scope,
+        prefix: &str,
+        keep: &[String],
+        newest: u32,
+    ) -> Result<u32, Error> {
+        let keep = serde_json::to_string(keep).map_err(|e| Error::Internal(format!("metric keys: {e}")))?;
+        // substr instead of LIKE: a key may hold % and _ (escaped function names).
+        let deleted = self
+            .connection()
+            .execute(
+                "DELETE FROM metric_results
+                 WHERE profile = ?1 AND region = ?2
+                   AND substr(chart_key, 1, length(?3)) = ?3
+                   AND chart_key NOT IN (SELECT value FROM json_each(?4))
+                   AND chart_key NOT IN (
+                     SELECT chart_key FROM metric_results
+                     WHERE profile = ?1 AND region = ?2
+                       AND substr(chart_key, 1, length(?3)) = ?3
+                       AND chart_key NOT IN (SELECT value FROM json_each(?4))
+                     ORDER BY fetched_at DESC LIMIT ?5)",
+                params![scope.profile, scope.region, prefix, keep, newest],
+            )
+            .map_err(|e| store_error(&e))?;
+        Ok(u32::try_from(deleted).unwrap_or(u32::MAX))
+    }
+
     pub fn load_metric_result(&self, scope: &Scope, chart_key: &str) -> Result<Option<StoredMetricResult>, Error> {
         self.connection()
             .query_row(
@@ -103,6 +133,40 @@ mod tests {
         assert_eq!(loaded.body, "{\"new\":2}");
         assert_eq!(store.load_metric_result(&scope("play"), "monitor:a:3h").unwrap(), None);
         assert_eq!(store.load_metric_result(&scope("work"), "monitor:b:3h").unwrap(), None);
+    }
+
+    #[test]
+    fn pruning_keeps_the_kept_keys_and_the_newest_others_of_the_prefix_only() {
+        let store = Store::in_memory().unwrap();
+        let (scope, other) = (scope("work"), scope("home"));
+        let result = |key: &str, at: &str| StoredMetricResult {
+            chart_key: key.into(),
+            body: "{}".into(),
+            fetched_at: at.into(),
+        };
+        store
+            .save_metric_results(
+                &scope,
+                &[
+                    result("monitor:a:3h", "2026-11-29T01:00:00Z"),
+                    result("monitor:a:x1", "2026-11-29T02:00:00Z"),
+                    result("monitor:a:x2", "2026-11-29T03:00:00Z"),
+                    result("monitor:a:x3", "2026-11-29T04:00:00Z"),
+                    result("monitor:ab:x0", "2026-11-29T00:00:00Z"),
+                    result("monitor:b:x0", "2026-11-29T00:00:00Z"),
+                ],
+            )
+            .unwrap();
+        store.save_metric_results(&other, &[result("monitor:a:x0", "2026-11-29T00:00:00Z")]).unwrap();
+
+        let deleted = store.prune_metric_results(&scope, "monitor:a:", &["monitor:a:3h".into()], 2).unwrap();
+        assert_eq!(deleted, 1);
+        let left = |scope: &Scope, key: &str| store.load_metric_result(scope, key).unwrap().is_some();
+        assert!(left(&scope, "monitor:a:3h"), "kept by name");
+        assert!(!left(&scope, "monitor:a:x1"), "the oldest other went");
+        assert!(left(&scope, "monitor:a:x2") && left(&scope, "monitor:a:x3"), "the 2 newest stay");
+        assert!(left(&scope, "monitor:ab:x0") && left(&scope, "monitor:b:x0"), "other prefixes untouched");
+        assert!(left(&other, "monitor:a:x0"), "other scopes untouched");
     }
 
     #[test]

@@ -90,6 +90,11 @@ enum BenchCommand {
     },
     /// The bare SDK invocation the window's Invoke is compared with (lines on stdin).
     SdkInvokeServer,
+    /// Drawing metric charts to SVG and PNG (no AWS involved).
+    Chart {
+        #[arg(long, default_value_t = 101)]
+        rounds: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
         DevCommand::Bench(BenchCommand::SdkInvokeServer) => {
             in_runtime(async move { bench::sdk_invoke_server().await.map(|()| ExitCode::SUCCESS) })
         }
+        DevCommand::Bench(BenchCommand::Chart { rounds }) => bench::chart(rounds).map(|()| ExitCode::SUCCESS),
         DevCommand::StaticPage { out } => std::fs::write(&out, static_page::first_screen_html(10_000))
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| format!("cannot write {}: {e}", out.display()).into()),

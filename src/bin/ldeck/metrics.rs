@@ -2,13 +2,19 @@
 //! app's GetMetricData reader (paced, ≤ 500 series per call) at the period the Monitor tab
 //! would choose. Without `--metric`, each function's Monitor set; with it, one series per
 //! function (several functions: a comparison). Printed as a table per series (UTC times,
-//! `*` on points that may still grow, `-` for gaps, a summary line), as JSON, or as CSV.
-//! The period and range chosen are said on stderr.
+//! `*` on points that may still grow, `-` for gaps, a summary line), as JSON, or as CSV;
+//! drawn as a chart with `--svg FILE` / `--png FILE` (one chart with `--metric`, else one
+//! per metric, stacked; light theme, UTC), instead of the table. The period and range
+//! chosen are said on stderr.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use lambda_deck::functions::names::{check_function_name, check_qualifier};
+use lambda_deck::metrics::chart::{
+    render_png, render_png_stack, render_svg, render_svg_stack, to_csv, unit_of, ChartData, ChartLayout, ChartTheme,
+    ChartUnit,
+};
 use lambda_deck::metrics::period::{choose_period, parse_range, partial_after, PeriodChoice, TimeRange};
 use lambda_deck::metrics::query::{
     monitor_specs, read_series, LambdaMetric, ReadSummary, Series, SeriesSpec, Statistic,
@@ -50,11 +56,22 @@ pub struct MetricsArgs {
     /// Print the series as CSV: a time column, then one column per series.
     #[arg(long)]
     csv: bool,
+    /// Draw the chart to this SVG file (with --metric one chart, else one per metric,
+    /// stacked). The table is then not printed; --json or --csv still are.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Draw the chart to this PNG file, at twice the size of the SVG.
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
 }
+
+/// The size of one chart in the files: the Monitor set stacks 11 of them.
+const CHART_LAYOUT: ChartLayout =
+    ChartLayout { width_px: 960, height_px: 320, theme: ChartTheme::Light, utc_offset_minutes: 0 };
 
 pub async fn run(args: MetricsArgs, session: &Session) -> Result<(), Error> {
     // Every value is checked before the profile's credentials are even resolved.
-    let now = now_ms();
+    let now = lambda_deck::timestamps::now_ms();
     let plan = plan(&args, now)?;
     let connection = session.connection().await?;
     let pacer = RateLimiter::for_metric_reads(&connection.scope());
@@ -74,14 +91,90 @@ pub async fn run(args: MetricsArgs, session: &Session) -> Result<(), Error> {
         eprintln!("ldeck: CloudWatch could not compute {}: {}", series.label, series.failure.as_deref().unwrap_or(""));
     }
     let partial_from = partial_after(plan.period.period_seconds, now);
+    if args.svg.is_some() || args.png.is_some() {
+        let charts = charts(&plan, &read, partial_from);
+        if let Some(path) = &args.svg {
+            let svg = match &charts[..] {
+                [one] => render_svg(one, &CHART_LAYOUT)?.svg,
+                many => render_svg_stack(many, &CHART_LAYOUT)?,
+            };
+            write_file(path, svg.as_bytes())?;
+        }
+        if let Some(path) = &args.png {
+            let png = match &charts[..] {
+                [one] => render_png(one, &CHART_LAYOUT)?,
+                many => render_png_stack(many, &CHART_LAYOUT)?,
+            };
+            write_file(path, &png)?;
+        }
+    }
     let output = if args.json {
         render::json(&json_output(&plan, &read, partial_from))?
     } else if args.csv {
-        csv(&read)
+        to_csv(&read.series)
+    } else if args.svg.is_some() || args.png.is_some() {
+        return Ok(());
     } else {
         tables(&plan, &read, partial_from)
     };
     write_stdout(&output)
+}
+
+/// The charts of a reading, one per metric in the order read (with `--metric`, one chart
+/// of every series). A chart of one series is titled with its label (the
+/// function's name in it, as there is no legend then); of several, with the metric (and
+/// the statistic they share). Points that may still grow are marked partial.
+fn charts(plan: &Plan, read: &ReadSummary, partial_from: f64) -> Vec<ChartData> {
+    let mut groups: Vec<Vec<Series>> = Vec::new();
+    for series in &read.series {
+        let mut series = series.clone();
+        series.partial_from_ms = Some(series.partial_from_ms.map_or(partial_from, |own| own.min(partial_from)));
+        match groups.iter_mut().find(|group| group[0].spec.metric == series.spec.metric) {
+            Some(group) => group.push(series),
+            None => groups.push(vec![series]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|series| {
+            let first = &series[0].spec;
+            let title = if series.len() == 1 {
+                series[0].label.clone()
+            } else if series.iter().all(|s| s.spec.statistic == first.statistic) {
+                format!("{} {}", first.metric.cloudwatch_name(), first.statistic.stat())
+            } else {
+                first.metric.cloudwatch_name().to_string()
+            };
+            let unit = if series.iter().all(|s| s.spec.statistic == Statistic::SampleCount) {
+                ChartUnit::Count
+            } else {
+                unit_of(first.metric)
+            };
+            ChartData { title, unit, range: plan.range, series }
+        })
+        .collect()
+}
+
+/// Checks a file to write before anything is sent: a file name, in a folder that exists.
+fn check_output_file(path: &Path) -> Result<(), String> {
+    if path.as_os_str().is_empty() {
+        return Err("Name the file to write.".into());
+    }
+    if path.is_dir() {
+        return Err(format!("{} is a folder: name a file in it.", path.display()));
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(format!("The folder {} does not exist.", folder.display()));
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes)
+        .map_err(|err| Error::InvalidInput(format!("Cannot write {}: {err}", path.display())))?;
+    eprintln!("ldeck: wrote {}", path.display());
+    Ok(())
 }
 
 /// What was typed, checked: the series to read, the range and its period.
@@ -142,6 +235,11 @@ fn plan(args: &MetricsArgs, now: f64) -> Result<Plan, Error> {
                 "qualifier",
                 format!("\"{qualifier}\" differs from the qualifier of {name}:{own}; give one of them."),
             ));
+        }
+    }
+    for (option, path) in [("svg", &args.svg), ("png", &args.png)] {
+        if let Some(Err(message)) = path.as_deref().map(check_output_file) {
+            problems.push(FieldError::new(option, message));
         }
     }
     if !problems.is_empty() {
@@ -373,36 +471,6 @@ fn json_output<'a>(plan: &Plan, read: &'a ReadSummary, partial_from: f64) -> Jso
     }
 }
 
-/// `time,<label>,…`, then one row per period; an empty cell is a gap.
-fn csv(read: &ReadSummary) -> String {
-    let mut out = String::from("time");
-    for series in &read.series {
-        out.push(',');
-        out.push_str(&csv_cell(&series.label));
-    }
-    out.push('\n');
-    let times = read.series.first().map(|s| s.timestamps_ms.as_slice()).unwrap_or_default();
-    for (k, t) in times.iter().enumerate() {
-        out.push_str(&utc(*t));
-        for series in &read.series {
-            out.push(',');
-            if let Some(value) = series.values.get(k).copied().flatten() {
-                out.push_str(&number(value));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 /// Whole numbers as integers, others with at most 2 decimals.
 fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
@@ -492,10 +560,6 @@ fn summary(series: &Series, unit: &str, period_seconds: u32) -> String {
             with_unit(highest)
         ),
     }
-}
-
-fn now_ms() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64)
 }
 
 #[cfg(test)]

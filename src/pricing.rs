@@ -1,11 +1,14 @@
-//! The estimated cost of one invocation, from a price table kept in the core.
+//! Lambda's estimated cost, from a price table kept in the core: of one invocation
+//! ([`estimate_cost`], from its REPORT line, for invoke) and of a function over a time
+//! range ([`estimate_range_cost`], from its CloudWatch metrics, for the Monitor tab). A
+//! lower module shared by both capabilities.
 //!
 //! Prices change and differ by region, so the table names its source and date, every
 //! estimate carries them, and a region missing from the table is priced at us-east-1's
 //! rates with `region_in_table: false` so the UI can say so. Figures are on-demand list
 //! prices of the first duration tier, without the free tier (1 million requests and
 //! 400,000 GB-seconds a month), Savings Plans, Provisioned Concurrency, SnapStart cache
-//! and restore charges, or data transfer: a per-invocation estimate, not a bill.
+//! and restore charges, or data transfer: estimates, not a bill.
 
 use serde::{Deserialize, Serialize};
 
@@ -124,32 +127,136 @@ pub fn estimate_cost(
     memory_size_mb: u32,
     ephemeral_storage_mb: u32,
 ) -> CostEstimate {
-    let (prices, region_in_table) = match prices_of(region) {
-        Some(prices) => (prices, true),
-        None => (prices_of(FALLBACK_REGION).expect("the fallback region is in the table"), false),
-    };
-    let arm64 = architecture == "arm64";
-    let gb_second_rate = if arm64 { prices.arm64_gb_second } else { prices.x86_64_gb_second };
-
-    // `max` also turns NaN into 0: a missing figure must not poison the total.
-    let billed_seconds = billed_duration_ms.max(0.0) / 1000.0;
-    let gb_seconds = billed_seconds * f64::from(memory_size_mb) / 1024.0;
-    let duration_usd = gb_seconds * gb_second_rate;
-    let request_usd = prices.requests_per_million / 1_000_000.0;
-    let extra_storage_gb = f64::from(ephemeral_storage_mb.saturating_sub(FREE_EPHEMERAL_STORAGE_MB)) / 1024.0;
-    let ephemeral_storage_usd = billed_seconds * extra_storage_gb * prices.ephemeral_storage_gb_second;
-
+    let rates = Rates::of(region, architecture);
+    let figures = rates.price(1.0, billed_duration_ms, memory_size_mb, ephemeral_storage_mb);
     CostEstimate {
-        total_usd: duration_usd + request_usd + ephemeral_storage_usd,
-        duration_usd,
-        request_usd,
-        ephemeral_storage_usd,
-        gb_seconds,
-        priced_as_region: prices.region.to_owned(),
-        region_in_table,
-        architecture: if arm64 { "arm64" } else { "x86_64" }.to_owned(),
+        total_usd: figures.total_usd(),
+        duration_usd: figures.duration_usd,
+        request_usd: figures.request_usd,
+        ephemeral_storage_usd: figures.ephemeral_storage_usd,
+        gb_seconds: figures.gb_seconds,
+        priced_as_region: rates.prices.region.to_owned(),
+        region_in_table: rates.region_in_table,
+        architecture: rates.architecture_name().to_owned(),
         source: PRICES_SOURCE.to_owned(),
         as_of: PRICES_AS_OF.to_owned(),
+    }
+}
+
+/// The estimated on-demand cost of a function over a time range, with what it was computed
+/// from. All amounts in USD; f64 because they cross to JavaScript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RangeCost {
+    pub total_usd: f64,
+    /// One request per invocation.
+    pub request_usd: f64,
+    /// The range's GB-seconds × the GB-second rate of the architecture.
+    pub duration_usd: f64,
+    /// Ephemeral storage above 512 MB for the range's duration.
+    pub ephemeral_storage_usd: f64,
+    /// Seconds run × memory in GB (1 GB = 1024 MB, as Lambda bills).
+    pub gb_seconds: f64,
+    /// The invocations priced (the Invocations metric's sum over the range).
+    pub invocations: f64,
+    /// The region whose rates were used: the function's, or us-east-1 when its region is
+    /// not in the table.
+    pub priced_as_region: String,
+    pub region_in_table: bool,
+    /// The architecture that was priced: "x86_64" or "arm64".
+    pub architecture: String,
+    pub source: String,
+    pub as_of: String,
+}
+
+/// Estimates a function's on-demand cost over a range from its CloudWatch metrics: the sum
+/// of Invocations (`invocations`, one request each) and the Sum statistic of Duration
+/// (`duration_sum_ms`), at the function's memory, architecture and ephemeral storage.
+/// Without the free tier; prices as [`estimate_cost`] does (architecture, region fallback).
+///
+/// An estimate, and a slight underestimate: Duration Sum only approximates the billed
+/// duration. Lambda bills each invocation's duration rounded up to the next millisecond,
+/// while the metric adds the unrounded durations, so the bill can be up to 1 ms per
+/// invocation higher; and a cold start's billed initialization is not in the Duration
+/// metric. Memory and storage are today's settings, applied to the whole range.
+pub fn estimate_range_cost(
+    region: &str,
+    architecture: &str,
+    invocations: f64,
+    duration_sum_ms: f64,
+    memory_size_mb: u32,
+    ephemeral_storage_mb: u32,
+) -> RangeCost {
+    let rates = Rates::of(region, architecture);
+    // `max` also turns NaN into 0: a missing figure must not poison the total.
+    let invocations = invocations.max(0.0);
+    let figures = rates.price(invocations, duration_sum_ms, memory_size_mb, ephemeral_storage_mb);
+    RangeCost {
+        total_usd: figures.total_usd(),
+        request_usd: figures.request_usd,
+        duration_usd: figures.duration_usd,
+        ephemeral_storage_usd: figures.ephemeral_storage_usd,
+        gb_seconds: figures.gb_seconds,
+        invocations,
+        priced_as_region: rates.prices.region.to_owned(),
+        region_in_table: rates.region_in_table,
+        architecture: rates.architecture_name().to_owned(),
+        source: PRICES_SOURCE.to_owned(),
+        as_of: PRICES_AS_OF.to_owned(),
+    }
+}
+
+/// The rates that price a region and architecture.
+struct Rates {
+    prices: &'static RegionPrices,
+    region_in_table: bool,
+    arm64: bool,
+}
+
+/// What a number of requests running a total duration cost, part by part.
+struct Figures {
+    gb_seconds: f64,
+    duration_usd: f64,
+    request_usd: f64,
+    ephemeral_storage_usd: f64,
+}
+
+impl Figures {
+    fn total_usd(&self) -> f64 {
+        self.duration_usd + self.request_usd + self.ephemeral_storage_usd
+    }
+}
+
+impl Rates {
+    fn of(region: &str, architecture: &str) -> Rates {
+        let (prices, region_in_table) = match prices_of(region) {
+            Some(prices) => (prices, true),
+            None => (prices_of(FALLBACK_REGION).expect("the fallback region is in the table"), false),
+        };
+        Rates { prices, region_in_table, arm64: architecture == "arm64" }
+    }
+
+    fn architecture_name(&self) -> &'static str {
+        if self.arm64 {
+            "arm64"
+        } else {
+            "x86_64"
+        }
+    }
+
+    /// `requests` requests that ran `duration_ms` in all.
+    fn price(&self, requests: f64, duration_ms: f64, memory_size_mb: u32, ephemeral_storage_mb: u32) -> Figures {
+        let gb_second_rate = if self.arm64 { self.prices.arm64_gb_second } else { self.prices.x86_64_gb_second };
+        // `max` also turns NaN into 0: a missing figure must not poison the total.
+        let seconds = duration_ms.max(0.0) / 1000.0;
+        let gb_seconds = seconds * f64::from(memory_size_mb) / 1024.0;
+        let extra_storage_gb = f64::from(ephemeral_storage_mb.saturating_sub(FREE_EPHEMERAL_STORAGE_MB)) / 1024.0;
+        Figures {
+            gb_seconds,
+            duration_usd: gb_seconds * gb_second_rate,
+            request_usd: requests.max(0.0) * self.prices.requests_per_million / 1_000_000.0,
+            ephemeral_storage_usd: seconds * extra_storage_gb * self.prices.ephemeral_storage_gb_second,
+        }
     }
 }
 
@@ -238,6 +345,57 @@ mod tests {
             assert_eq!(estimate.ephemeral_storage_usd, 0.0);
             assert_close(estimate.total_usd, 2e-7);
         }
+    }
+
+    #[test]
+    fn a_range_costs_what_its_invocations_cost_one_by_one() {
+        // 1,000 invocations of 100 ms at 128 MB: 1,000 × 0.0125 GB-s = 12.5 GB-s.
+        let range = estimate_range_cost("us-east-1", "x86_64", 1000.0, 100_000.0, 128, 512);
+        assert_close(range.gb_seconds, 12.5);
+        assert_close(range.duration_usd, 12.5 * 0.0000166667);
+        assert_close(range.request_usd, 1000.0 * 0.20 / 1_000_000.0);
+        assert_eq!(range.ephemeral_storage_usd, 0.0);
+        assert_close(range.total_usd, 12.5 * 0.0000166667 + 0.0002);
+        assert_eq!(range.invocations, 1000.0);
+        let one = estimate_cost("us-east-1", "x86_64", 100.0, 128, 512);
+        assert_close(range.total_usd, 1000.0 * one.total_usd);
+        assert_close(range.gb_seconds, 1000.0 * one.gb_seconds);
+        assert_eq!(
+            (range.priced_as_region.as_str(), range.region_in_table, range.architecture.as_str()),
+            ("us-east-1", true, "x86_64")
+        );
+        assert_eq!((range.source.as_str(), range.as_of.as_str()), (PRICES_SOURCE, PRICES_AS_OF));
+    }
+
+    #[test]
+    fn a_range_is_priced_at_its_region_architecture_and_storage() {
+        // Cape Town, arm64: 2 million invocations running 4,000 s in all at 2,048 MB with
+        // 1,536 MB of /tmp (1 GB above the free 512 MB).
+        let range = estimate_range_cost("af-south-1", "arm64", 2_000_000.0, 4_000_000.0, 2048, 1536);
+        assert_close(range.gb_seconds, 8000.0);
+        assert_close(range.duration_usd, 8000.0 * 0.0000176800);
+        assert_close(range.request_usd, 2.0 * 0.27);
+        assert_close(range.ephemeral_storage_usd, 4000.0 * 0.0000000404);
+        assert_close(range.total_usd, 8000.0 * 0.0000176800 + 0.54 + 4000.0 * 0.0000000404);
+        assert_eq!(range.architecture, "arm64");
+
+        let elsewhere = estimate_range_cost("xx-nowhere-9", "riscv", 10.0, 1000.0, 1024, 512);
+        assert_eq!((elsewhere.priced_as_region.as_str(), elsewhere.region_in_table), ("us-east-1", false));
+        assert_eq!(elsewhere.architecture, "x86_64");
+        assert_close(elsewhere.duration_usd, 0.0000166667);
+    }
+
+    #[test]
+    fn a_range_without_invocations_or_with_missing_figures_costs_nothing_extra() {
+        let idle = estimate_range_cost("eu-west-1", "x86_64", 0.0, 0.0, 1024, 10_240);
+        assert_eq!((idle.total_usd, idle.gb_seconds, idle.invocations), (0.0, 0.0, 0.0));
+        for bad in [-5.0, f64::NAN] {
+            let range = estimate_range_cost("eu-west-1", "x86_64", bad, bad, 1024, 10_240);
+            assert_eq!((range.total_usd, range.invocations), (0.0, 0.0), "{bad}");
+        }
+        // Invocations without a duration (the Duration metric missing): only the requests.
+        let requests_only = estimate_range_cost("eu-west-1", "x86_64", 5.0, f64::NAN, 1024, 512);
+        assert_close(requests_only.total_usd, 5.0 * 0.2e-6);
     }
 
     #[test]
