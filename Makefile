@@ -80,11 +80,13 @@ bench: setup build package
 	$(CARGO) build --release -p lambda-deck --bin ldeck
 	target/release/ldeck-dev bench refresh --functions 2000
 	target/release/ldeck-dev bench load-cache --functions 10000
+	target/release/ldeck-dev bench chart
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/startup.bench.mjs
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/memory.bench.mjs
 	target/release/ldeck-dev bench invoke-cli --rounds 15
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/invoke.bench.mjs
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/tail.bench.mjs
+	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/monitor.bench.mjs
 	@ls -l target/release/bundle/deb/*.deb | awk '{ printf ".deb size: %.2f MB (%d bytes)\n", $$5 / 1048576, $$5 }'
 	cd ui && npm run bench --silent
 

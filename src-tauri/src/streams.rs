@@ -28,6 +28,12 @@ pub enum StreamKind {
     InvocationFigures,
     /// `start_tail`: a tail window's tail; a new one (another filter) replaces it.
     Tail,
+    /// `read_charts` of a Monitor tab: only the newest range or function matters.
+    MonitorRead,
+    /// `read_charts` of a comparison: only the newest choice matters.
+    CompareRead,
+    /// `refresh_trends`: the list's sparklines; a scroll asks again for the rows in view.
+    TrendsRefresh,
 }
 
 impl StreamKind {
@@ -37,11 +43,19 @@ impl StreamKind {
         StreamKind::FunctionDetailsRefresh,
         StreamKind::Invocation,
         StreamKind::InvocationFigures,
+        StreamKind::MonitorRead,
+        StreamKind::CompareRead,
+        StreamKind::TrendsRefresh,
     ];
 
     fn exclusive(self) -> bool {
         match self {
-            StreamKind::FunctionListRefresh | StreamKind::FunctionDetailsRefresh | StreamKind::Tail => true,
+            StreamKind::FunctionListRefresh
+            | StreamKind::FunctionDetailsRefresh
+            | StreamKind::Tail
+            | StreamKind::MonitorRead
+            | StreamKind::CompareRead
+            | StreamKind::TrendsRefresh => true,
             // Several invocations may run at once (different functions, or a re-run).
             StreamKind::Invocation | StreamKind::InvocationFigures => false,
         }

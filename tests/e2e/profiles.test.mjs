@@ -37,6 +37,7 @@ const SCAN_CONFIG = {
   reserved_concurrency: null,
 };
 
+const SCAN_LAYOUT = { width_px: 600, height_px: 200, theme: "light", utc_offset_minutes: 0 };
 const ARGUMENTS = {
   active_connection: {},
   select_profile: { name: "vault", region: null },
@@ -107,6 +108,16 @@ const ARGUMENTS = {
   save_config_draft: { edit: { function_name: "bulk-0000", base_revision_id: null, base: SCAN_CONFIG, desired: SCAN_CONFIG } },
   config_draft: { functionName: "bulk-0000" },
   discard_config_draft: { functionName: "bulk-0000" },
+  read_charts: { source: { kind: "monitor", request: { function_name: "bulk-0000", qualifier: null, range: "1h" } }, layout: SCAN_LAYOUT },
+  saved_charts: { source: { kind: "monitor", request: { function_name: "bulk-0000", qualifier: null, range: "1h" } }, layout: SCAN_LAYOUT },
+  // Exporting a chart to a folder that does not exist: an error at the path.
+  export_chart: {
+    source: { kind: "monitor", request: { function_name: "bulk-0000", qualifier: null, range: "1h" } },
+    chartId: "invocations", format: "csv", path: "/nonexistent/lambda-deck-scan/chart.csv", layout: SCAN_LAYOUT,
+  },
+  chart_export_dir: {},
+  saved_trends: { functions: ["bulk-0000"] },
+  refresh_trends: { functions: ["bulk-0000"] },
   // From the main window the tail commands answer "not a tail window"; no window opens.
   open_tail_window: { functions: [] },
   tail_setup: {},
@@ -154,6 +165,7 @@ const EXPECTED_ERRORS = [
   "remove_alias",
   "deploy_code",
   "download_code",
+  "export_chart",
   "open_tail_window",
   "tail_setup",
   "start_tail",

@@ -71,6 +71,21 @@ export class WebDriverSession {
     await this.command("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
   }
 
+  /**
+   * Pointer moves, presses and releases (W3C actions) at page coordinates (CSS px from
+   * the viewport's top-left): `["move", x, y]`, `["down"]`, `["up"]`.
+   */
+  async pointer(...steps) {
+    const actions = steps.map(([kind, x, y]) =>
+      kind === "move"
+        ? { type: "pointerMove", x: Math.round(x), y: Math.round(y), origin: "viewport", duration: 50 }
+        : { type: kind === "down" ? "pointerDown" : "pointerUp", button: 0 },
+    );
+    await this.command("POST", "/actions", {
+      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions }],
+    });
+  }
+
   /** The app's open windows (one handle per webview window). */
   windowHandles() {
     return this.command("GET", "/window/handles");

@@ -6,6 +6,7 @@ pub mod events;
 pub mod functions;
 pub mod invoke;
 pub mod logs;
+pub mod metrics;
 pub mod profiles;
 pub mod session;
 pub mod settings;

@@ -127,6 +127,28 @@ export const commands = {
 	configDraft: (functionName: string) => typedError<ConfigDraft | null, ErrorPayload>(__TAURI_INVOKE("config_draft", { functionName })),
 	discardConfigDraft: (functionName: string) => typedError<null, ErrorPayload>(__TAURI_INVOKE("discard_config_draft", { functionName })),
 	/**
+	 *  Reads the charts of `source` from CloudWatch and draws them for the window (the saved
+	 *  charts, marked so, when AWS cannot be reached). A newer read of the same kind in this
+	 *  window replaces this one.
+	 */
+	readCharts: (source: ChartSource, layout: ChartLayout) => typedError<MetricsView, ErrorPayload>(__TAURI_INVOKE("read_charts", { source, layout })),
+	/**
+	 *  The last saved charts of `source`, drawn (no network): what the tab shows at once, and
+	 *  how a theme change or a resize redraws.
+	 */
+	savedCharts: (source: ChartSource, layout: ChartLayout) => typedError<MetricsView | null, ErrorPayload>(__TAURI_INVOKE("saved_charts", { source, layout })),
+	/**  Writes one chart of the last reading of `source` as PNG, SVG or CSV; answers the path. */
+	exportChart: (source: ChartSource, chartId: string, format: ChartExportFormat, path: string, layout: ChartLayout) => typedError<string, ErrorPayload>(__TAURI_INVOKE("export_chart", { source, chartId, format, path, layout })),
+	/**  Where chart exports go unless the user types another folder. */
+	chartExportDir: () => __TAURI_INVOKE<string>("chart_export_dir"),
+	/**  The saved trends (last 24 h of invocations and errors) of `functions`; no network. */
+	savedTrends: (functions: string[]) => typedError<Trend[], ErrorPayload>(__TAURI_INVOKE("saved_trends", { functions })),
+	/**
+	 *  Reads the trends of `functions` that are missing or older than ten minutes, in batched
+	 *  GetMetricData calls, and answers all of them.
+	 */
+	refreshTrends: (functions: string[]) => typedError<TrendsRead, ErrorPayload>(__TAURI_INVOKE("refresh_trends", { functions })),
+	/**
 	 *  Opens a tail window for `functions` (names or ARNs, checked first) on the calling
 	 *  window's profile and region; answers with its label.
 	 */
@@ -264,6 +286,28 @@ export type CallerIdentity = {
 
 export type ChangeKind = "added" | "removed" | "changed";
 
+export type ChartExportFormat = "png" | "svg" | "csv";
+
+/**
+ *  How to draw: size in CSS pixels, theme, and the user's time zone as an offset east of
+ *  UTC in minutes (the UI sends `-new Date().getTimezoneOffset()`).
+ */
+export type ChartLayout = {
+	width_px: number,
+	height_px: number,
+	theme: ChartTheme,
+	utc_offset_minutes: number,
+};
+
+/**  What a chart shows: a function's Monitor set, or a comparison. */
+export type ChartSource = { kind: "monitor"; request: MonitorRequest } | { kind: "compare"; request: CompareRequest };
+
+/**  Light or dark, as the window shows. */
+export type ChartTheme = "light" | "dark";
+
+/**  What the values count. */
+export type ChartUnit = "count" | "milliseconds" | "percent";
+
 /**  What a deploy did. */
 export type CodeDeployed = {
 	/**  Base64 SHA-256 of the uploaded zip, as Lambda computed it. */
@@ -302,6 +346,21 @@ export type CodeProgress = {
 	done: number | null,
 	total: number | null,
 	message: string,
+};
+
+/**  One metric and statistic of 2 to 10 functions, versions or aliases on one chart. */
+export type CompareRequest = {
+	targets: CompareTarget[],
+	metric: LambdaMetric,
+	statistic: Statistic,
+	range: string,
+};
+
+/**  One function, or one of its versions or aliases, on a comparison chart. */
+export type CompareTarget = {
+	function_name: string,
+	/**  Blank means none. */
+	qualifier: string | null,
 };
 
 /**  What differs between two invocations (`before` is the older one, as chosen). */
@@ -451,6 +510,14 @@ export type CredentialSource =
 "aws_cli" | 
 /**  AWS_* environment variables and the rest of the default chain. */
 "environment";
+
+/**  One chart of a reading, drawn. */
+export type DrawnChart = {
+	/**  The chart's id in the reading (`invocations`, `duration`, `compare`, …). */
+	id: string,
+	svg: string,
+	mapping: PlotMapping,
+};
 
 /**
  *  Every setting of a function the Configuration tab can change, as one value: the
@@ -752,6 +819,9 @@ export type JsonChange = {
 	after: string | null,
 };
 
+/**  A metric Lambda publishes for each function (namespace `AWS/Lambda`). */
+export type LambdaMetric = "invocations" | "errors" | "throttles" | "duration" | "concurrent_executions" | "async_events_received" | "async_event_age" | "async_events_dropped" | "destination_delivery_failures" | "dead_letter_errors" | "iterator_age";
+
 export type LayerInfo = {
 	arn: string,
 	code_size: number | null,
@@ -814,6 +884,69 @@ export type LoggingSettings = {
 	log_group: string,
 };
 
+/**  What the Monitor tab or a comparison shows: the charts of one reading, fresh or saved. */
+export type MetricsReading = {
+	/**  Where it is saved ([`saved::chart_key`]). */
+	key: string,
+	/**  The range read (as parsed; the series' periods cover it). */
+	range: TimeRange,
+	period_seconds: number,
+	/**  Why that period, in one sentence ("5-minute points: 1-minute data is kept 15 days."). */
+	period_reason: string,
+	charts: MonitorChart[],
+	/**
+	 *  The range's estimated cost (Monitor tab only); `None` when the function's
+	 *  configuration (memory, architecture) is not saved, or for a comparison.
+	 */
+	cost: RangeCost | null,
+	/**  When the series were read from CloudWatch (ISO-8601 UTC). */
+	fetched_at: string,
+	/**  Shown from the store, not read now. */
+	saved: boolean,
+	/**  How old the saved reading is ("5 min ago"), when `saved`. */
+	saved_age: string | null,
+	/**
+	 *  What the user should know about this reading, in a sentence: why the saved one is
+	 *  shown, or that a fresh one could not be saved.
+	 */
+	notice: string | null,
+	/**  GetMetricData requests this reading took (0 when saved). */
+	calls: number,
+};
+
+/**  A reading and its charts drawn, in the reading's order. */
+export type MetricsView = {
+	reading: MetricsReading,
+	drawn: DrawnChart[],
+};
+
+/**  One chart of a reading: its series on a common time axis. */
+export type MonitorChart = {
+	/**
+	 *  `invocations`, `errors`, `success_rate`, `throttles`, `duration`, `concurrency`,
+	 *  `async_events`, `async_age`, `iterator_age`, or `compare`.
+	 */
+	id: string,
+	title: string,
+	unit: ChartUnit,
+	series: Series[],
+	/**
+	 *  False when every value of every series is a gap: nothing of it happened in the
+	 *  range (the UI hides the asynchronous and stream charts then, saying so).
+	 */
+	has_data: boolean,
+};
+
+/**  The Monitor tab of a function over a range. */
+export type MonitorRequest = {
+	/**  A function name (or ARN, or `name:qualifier`). */
+	function_name: string,
+	/**  A version or alias: only the invocations made through it. Blank means none. */
+	qualifier: string | null,
+	/**  `3h`, or anything [`parse_range`] takes (`90m`, `START..END`). */
+	range: string,
+};
+
 /**  The outcome of checking a payload: its size and limit, and the first problem. */
 export type PayloadCheck = {
 	/**  UTF-8 bytes, as sent. */
@@ -828,6 +961,26 @@ export type PayloadProblem = {
 	message: string,
 	line: number | null,
 	column: number | null,
+};
+
+/**
+ *  Where the data sits in the drawing, so the window places a crosshair and tooltip
+ *  without a redraw:
+ *  `x_px = plot_left_px + (t_ms - start_ms) / (end_ms - start_ms) * plot_width_px`,
+ *  `y_px = plot_top_px + plot_height_px - (v - y_min) / (y_max - y_min) * plot_height_px`
+ *  (values in data units, also when the axis labels show seconds).
+ */
+export type PlotMapping = {
+	plot_left_px: number | null,
+	plot_top_px: number | null,
+	plot_width_px: number | null,
+	plot_height_px: number | null,
+	start_ms: number | null,
+	end_ms: number | null,
+	y_min: number | null,
+	y_max: number | null,
+	/**  CSS colour of each series, in order (for the tooltip swatches). */
+	colors: string[],
 };
 
 export type Preferences = {
@@ -871,6 +1024,34 @@ export type ProfileSummary = {
 	 *  the AWS CLI's included.
 	 */
 	read_only: boolean,
+};
+
+/**
+ *  The estimated on-demand cost of a function over a time range, with what it was computed
+ *  from. All amounts in USD; f64 because they cross to JavaScript.
+ */
+export type RangeCost = {
+	total_usd: number | null,
+	/**  One request per invocation. */
+	request_usd: number | null,
+	/**  The range's GB-seconds × the GB-second rate of the architecture. */
+	duration_usd: number | null,
+	/**  Ephemeral storage above 512 MB for the range's duration. */
+	ephemeral_storage_usd: number | null,
+	/**  Seconds run × memory in GB (1 GB = 1024 MB, as Lambda bills). */
+	gb_seconds: number | null,
+	/**  The invocations priced (the Invocations metric's sum over the range). */
+	invocations: number | null,
+	/**
+	 *  The region whose rates were used: the function's, or us-east-1 when its region is
+	 *  not in the table.
+	 */
+	priced_as_region: string,
+	region_in_table: boolean,
+	/**  The architecture that was priced: "x86_64" or "arm64". */
+	architecture: string,
+	source: string,
+	as_of: string,
 };
 
 /**
@@ -946,6 +1127,49 @@ export type SectionError = {
 	error: ErrorPayload,
 };
 
+/**  One series read, on the period grid of the range. */
+export type Series = {
+	label: string,
+	spec: SeriesSpec,
+	/**  The start of each period, epoch ms, ascending. */
+	timestamps_ms: (number | null)[],
+	/**  One per period; `None` is a gap (no data), see the module's rule for zeros. */
+	values: (number | null)[],
+	/**
+	 *  The start of the first period that may still fill in (Lambda publishes late);
+	 *  `None` when every period of the range has settled.
+	 */
+	partial_from_ms: number | null,
+	/**
+	 *  CloudWatch could not compute this series (its status InternalError or Forbidden),
+	 *  in its words; the values are then all gaps.
+	 */
+	failure: string | null,
+};
+
+/**
+ *  One series to read: a metric of a function (or of one alias or version of it) and the
+ *  statistic per period.
+ */
+export type SeriesSpec = {
+	function_name: string,
+	/**
+	 *  An alias or version: the invocations made through it (dimension `Resource` =
+	 *  `function:qualifier`). `None`: every invocation of the function.
+	 */
+	qualifier: string | null,
+	/**
+	 *  With `qualifier` naming an alias, only the invocations the alias routed to this
+	 *  version (dimension `ExecutedVersion`, e.g. the two sides of a weighted alias).
+	 *  Lambda publishes it only with `Resource`, so it needs a qualifier.
+	 */
+	executed_version: string | null,
+	metric: LambdaMetric,
+	statistic: Statistic,
+	/**  What the chart's legend calls it. */
+	label: string,
+};
+
 /**  One shareable test event of a function. */
 export type SharedEvent = {
 	name: string,
@@ -954,6 +1178,11 @@ export type SharedEvent = {
 };
 
 export type Side = "mine" | "theirs";
+
+/**  The statistic read per period. */
+export type Statistic = "sum" | "average" | "minimum" | "maximum" | "sample_count" | "p50" | "p90" | "p95" | "p99" | 
+/**  Any percentile from 0 to 100 (`99.9` is `p99.9`). */
+{ percentile: number | null };
 
 /**  Something the user must be told about the store when the app opens it. */
 export type StoreNotice = {
@@ -993,7 +1222,13 @@ export type StreamKind =
 /**  `invocation_figures`: reading an invocation's REPORT from its log group. */
 "invocation_figures" | 
 /**  `start_tail`: a tail window's tail; a new one (another filter) replaces it. */
-"tail";
+"tail" | 
+/**  `read_charts` of a Monitor tab: only the newest range or function matters. */
+"monitor_read" | 
+/**  `read_charts` of a comparison: only the newest choice matters. */
+"compare_read" | 
+/**  `refresh_trends`: the list's sparklines; a scroll asks again for the rows in view. */
+"trends_refresh";
 
 /**  Progress of a running refresh, streamed to the UI as it happens. */
 export type SyncEvent = 
@@ -1088,6 +1323,44 @@ export type TemplateInfo = {
 	title: string,
 	/**  The AWS service that sends this event ("API Gateway", "S3", …), to group by. */
 	source: string,
+};
+
+/**  `[start_ms, end_ms)` in milliseconds since the epoch. */
+export type TimeRange = {
+	start_ms: number | null,
+	end_ms: number | null,
+};
+
+/**
+ *  A function's trend in the list: its invocations and errors per hour over the last 24
+ *  hours, oldest first (the last point is the current hour, still filling in).
+ */
+export type Trend = {
+	function_name: string,
+	/**
+	 *  [`TREND_POINTS`] values; `None` is no data (never invoked in the range, or not yet
+	 *  published).
+	 */
+	invocations: (number | null)[],
+	errors: (number | null)[],
+	/**  The sums over the 24 hours (0 without data): what the list sorts by. */
+	total_invocations: number | null,
+	total_errors: number | null,
+	/**  When it was read from CloudWatch (ISO-8601 UTC). */
+	fetched_at: string,
+};
+
+/**  The trends of the rows asked for, saved or read now. */
+export type TrendsRead = {
+	/**  In the order asked; a function with no trend saved and none read is left out. */
+	trends: Trend[],
+	/**  GetMetricData requests made: ⌈2 × stale functions / 500⌉. */
+	calls: number,
+	/**
+	 *  Why some trends are older than asked (AWS could not be read), or that they could
+	 *  not be saved.
+	 */
+	notice: string | null,
 };
 
 export type VersionInfo = {

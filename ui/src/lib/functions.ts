@@ -101,11 +101,19 @@ export function removeToken(text: string, token: string): string {
     .join(" ");
 }
 
-export type SortColumn = "name" | "runtime" | "memory" | "timeout" | "modified";
+export type SortColumn = "name" | "runtime" | "memory" | "timeout" | "modified" | "invocations" | "errors";
 export type Sort = { column: SortColumn; descending: boolean };
 
-function sortValue(fn: FunctionSummary, column: SortColumn): string | number {
+/** A function's invocations and errors over the last 24 hours, when its trend is known. */
+export type TrendTotals = (name: string) => { total_invocations: number | null; total_errors: number | null } | undefined;
+
+function sortValue(fn: FunctionSummary, column: SortColumn, totals: TrendTotals): string | number {
   switch (column) {
+    // An unknown trend sorts below every known one, zero included.
+    case "invocations":
+      return totals(fn.function_name)?.total_invocations ?? -1;
+    case "errors":
+      return totals(fn.function_name)?.total_errors ?? -1;
     case "name":
       return fn.function_name.toLowerCase();
     case "runtime":
@@ -120,10 +128,14 @@ function sortValue(fn: FunctionSummary, column: SortColumn): string | number {
 }
 
 /** A sorted copy; ties keep name order so the list does not jump. */
-export function sortFunctions(functions: FunctionSummary[], sort: Sort): FunctionSummary[] {
+export function sortFunctions(
+  functions: FunctionSummary[],
+  sort: Sort,
+  totals: TrendTotals = () => undefined,
+): FunctionSummary[] {
   const direction = sort.descending ? -1 : 1;
   // Keys computed once per function, not once per comparison (10,000 rows at start-up).
-  const keyed = functions.map((fn) => ({ fn, key: sortValue(fn, sort.column), name: fn.function_name }));
+  const keyed = functions.map((fn) => ({ fn, key: sortValue(fn, sort.column, totals), name: fn.function_name }));
   keyed.sort((a, b) => {
     if (a.key < b.key) return -direction;
     if (a.key > b.key) return direction;

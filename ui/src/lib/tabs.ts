@@ -2,7 +2,7 @@
 // A capability adds its tab here and its view in views/tabs/index.ts; nothing else
 // changes (the pane, the palette and the shortcuts read this list).
 
-export type TabId = "overview" | "configuration" | "test" | "logs";
+export type TabId = "overview" | "configuration" | "test" | "logs" | "monitor";
 
 export type TabInfo = {
   id: TabId;
@@ -16,6 +16,11 @@ export const TABS: readonly TabInfo[] = [
   { id: "configuration", label: "Configuration", keywords: "settings environment env variables vpc layers logging" },
   { id: "test", label: "Test", keywords: "invoke run event events payload history compare" },
   { id: "logs", label: "Logs", keywords: "tail live log stream cloudwatch group" },
+  {
+    id: "monitor",
+    label: "Monitor",
+    keywords: "metrics charts graphs invocations errors throttles duration percentiles concurrency cost compare",
+  },
 ];
 
 export const DEFAULT_TAB: TabId = "overview";

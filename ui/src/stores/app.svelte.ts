@@ -12,11 +12,13 @@ import { AppearanceStore, type ColorSchemeQuery, type ThemeTarget } from "./appe
 import { FunctionListStore, type PageHooks } from "./functionList.svelte";
 import { FunctionPaneStore } from "./functionPane.svelte";
 import { LocalDataStore } from "./localData.svelte";
+import { MAX_COMPARED, MonitorStore } from "./monitor.svelte";
 import { PaletteStore } from "./palette.svelte";
 import { ProfileFormStore } from "./profileForm.svelte";
 import { SessionStore } from "./session.svelte";
 import { TailOpenerStore } from "./tailOpener.svelte";
 import { TestTabStore } from "./testTab.svelte";
+import { TrendsStore } from "./trends.svelte";
 
 export type SettingsSection = "profiles" | "appearance" | "local-data";
 
@@ -46,6 +48,8 @@ export class AppStore {
   readonly list: FunctionListStore;
   readonly pane: FunctionPaneStore;
   readonly test: TestTabStore;
+  readonly monitor: MonitorStore;
+  readonly trends: TrendsStore;
   readonly appearance: AppearanceStore;
   readonly localData: LocalDataStore;
   readonly profileForm: ProfileFormStore;
@@ -68,6 +72,9 @@ export class AppStore {
     this.list = new FunctionListStore(api, env.page);
     this.pane = new FunctionPaneStore(api);
     this.test = new TestTabStore(api);
+    this.monitor = new MonitorStore(api);
+    this.trends = new TrendsStore(api);
+    this.list.trendTotals = (name) => this.trends.get(name);
     this.appearance = new AppearanceStore(api, env.colorScheme, env.applyTheme, env.initialAppearance);
     this.localData = new LocalDataStore(api);
     this.profileForm = new ProfileFormStore(api);
@@ -113,6 +120,7 @@ export class AppStore {
       askTheRest();
     });
     if (!asked) askTheRest(); // no first screen (the store could not be read): ask anyway
+    this.trends.refreshInBackground();
     await connected;
     if (route.function !== null) this.navigate(route);
     await this.refresh();
@@ -161,6 +169,18 @@ export class AppStore {
   /** Opens a live tail window following the list's multi-selection (as the list shows it). */
   tailSelection() {
     return this.tails.open(this.list.multiSelection);
+  }
+
+  /**
+   * Compares the list's multi-selection (2 to 10 functions) on one chart, in the Monitor
+   * tab of the first of them.
+   */
+  compareSelection() {
+    const names = this.list.multiSelection;
+    if (names.length < 2 || names.length > MAX_COMPARED) return;
+    this.navigate({ function: names[0], tab: "monitor" });
+    this.monitor.show(names[0]);
+    return this.monitor.openCompare(names.map((name) => ({ function_name: name, qualifier: null })));
   }
 
   /**
@@ -262,6 +282,8 @@ export class AppStore {
 
   #enterScope() {
     this.tails.reset();
+    this.trends.reset();
+    this.monitor.show(null);
     const connection = this.session.connection;
     if (connection) this.pane.setScope(connection.profile, connection.region);
     if (connection) void this.test.setScope(connection.profile, connection.region);
@@ -286,6 +308,13 @@ export class AppStore {
       { id: "local-data", title: "Settings: Local data", keywords: "store cache size clear", run: () => this.openSettings("local-data") },
       { id: "toggle-theme", title: "Toggle light/dark theme", keywords: "appearance dark mode", run: () => this.appearance.toggle() },
       { id: "system-theme", title: "Appearance: follow the system", keywords: "theme os", run: () => this.appearance.set("system") },
+      {
+        id: "compare-selection",
+        title: "Compare metrics of the selected functions",
+        keywords: "monitor chart graph invocations errors duration",
+        available: () => this.list.multiSelection.length >= 2 && this.list.multiSelection.length <= MAX_COMPARED,
+        run: () => this.compareSelection(),
+      },
       { id: "console", title: "Open in AWS console", keywords: "browser web", available: selected, run: () => this.pane.openInConsole() },
       ...TABS.map((tab, i) => ({
         id: `tab-${tab.id}`,

@@ -5,7 +5,7 @@
 // of several functions).
 import type { Answer, Api } from "../lib/api";
 import type { ErrorPayload, FunctionListView, SyncEvent } from "../lib/bindings";
-import { filterFunctions, parseQuery, sortFunctions, syncState, type Sort } from "../lib/functions";
+import { filterFunctions, parseQuery, sortFunctions, syncState, type Sort, type TrendTotals } from "../lib/functions";
 
 /** Rows asked for first: a window's worth, a few KB, painted before the whole list. */
 export const FIRST_SCREEN_ROWS = 100;
@@ -30,7 +30,9 @@ export class FunctionListStore {
 
   functions = $derived(this.view?.functions ?? []);
   parsed = $derived(parseQuery(this.query));
-  sorted = $derived(sortFunctions(this.functions, this.sort));
+  /** The list trends' totals, for sorting by invocations or errors (set by the app). */
+  trendTotals: TrendTotals = () => undefined;
+  sorted = $derived(sortFunctions(this.functions, this.sort, this.trendTotals));
   visible = $derived(filterFunctions(this.sorted, this.parsed));
   fetchedAt = $derived(this.view?.fetched_at ?? null);
   syncState = $derived(syncState(this.refreshing, this.error, this.fetchedAt));

@@ -6,6 +6,7 @@ import type { TabId } from "../../lib/tabs";
 import type { AppStore } from "../../stores/app.svelte";
 import Configuration from "./Configuration.svelte";
 import Logs from "./Logs.svelte";
+import Monitor from "./Monitor.svelte";
 import Overview from "./Overview.svelte";
 import Test from "./TestLazy.svelte";
 
@@ -20,4 +21,5 @@ export const TAB_VIEWS: Record<TabId, Component<TabProps>> = {
   configuration: Configuration,
   test: Test,
   logs: Logs,
+  monitor: Monitor,
 };
