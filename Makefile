@@ -73,7 +73,9 @@ test-package: package
 # 10,000 saved functions on screen vs an empty window and a static first screen, (d) idle
 # memory vs an empty window, in the real app under Xvfb; the .deb's size; the palette's
 # search per keystroke; invocation: (a) `ldeck invoke` vs `aws lambda invoke` (awscli,
-# pinned in .tools/ by setup), (b) Invoke click to payload on screen vs the bare SDK call.
+# pinned in .tools/ by setup), (b) Invoke click to payload on screen vs the bare SDK call;
+# the live tail; charts: 10,000 and 90,000 points drawn to SVG (and PNG); the Monitor tab:
+# a click on a function to its charts painted from the saved readings, online and offline.
 bench: setup build package
 	@scripts/setup.sh bench
 	$(CARGO) build --release -p lambda-deck-devtools
@@ -81,6 +83,7 @@ bench: setup build package
 	target/release/ldeck-dev bench refresh --functions 2000
 	target/release/ldeck-dev bench load-cache --functions 10000
 	target/release/ldeck-dev bench chart
+	target/release/ldeck-dev bench trend-calls --functions 1000
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/startup.bench.mjs
 	LDECK_APP=target/release/lambda-deck $(XVFB) node tests/e2e/bench/memory.bench.mjs
 	target/release/ldeck-dev bench invoke-cli --rounds 15

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use lambda_deck::aws::AwsConnection;
 use lambda_deck::functions::sync::{self, FunctionListView};
 use lambda_deck::metrics::chart::{self, ChartData, ChartLayout, ChartTheme, ChartUnit};
+use lambda_deck::metrics::monitor;
 use lambda_deck::metrics::period::TimeRange;
 use lambda_deck::metrics::query::{LambdaMetric, Series, SeriesSpec, Statistic};
 use lambda_deck::pacing::{RateLimiter, CONTROL_PLANE_BURST, CONTROL_PLANE_RATE};
@@ -264,4 +265,32 @@ fn bench_chart(series: usize, points: usize) -> ChartData {
         range: TimeRange { start_ms: start, end_ms: end },
         series,
     }
+}
+
+/// The list trends of `functions` functions from the local AWS: how many GetMetricData
+/// calls `refresh_trends` makes (goal ⌈2 × functions / 500⌉: two series per function, 500
+/// per call), how long it takes, and that a second refresh within the age limit makes
+/// none. The functions need not exist: CloudWatch answers empty series for them.
+pub async fn trend_calls(functions: usize) -> Result<(), BoxError> {
+    let local = LocalAws::start()?;
+    let names: Vec<String> = (0..functions).map(|i| format!("trend-bench-{i:05}")).collect();
+    let store = Store::in_memory()?;
+    let scope = Scope { profile: "bench".into(), region: crate::local_aws::REGION.to_string() };
+    let connection = AwsConnection::from_sdk_config(local.sdk_config(), Some("bench".into()))?;
+    let now = lambda_deck::timestamps::now_ms();
+    let started = Instant::now();
+    let first = monitor::refresh_trends(&connection, &store, &scope, &names, 600, now).await?;
+    let elapsed = started.elapsed();
+    let again = monitor::refresh_trends(&connection, &store, &scope, &names, 600, now).await?;
+    let goal = (2 * functions).div_ceil(500);
+    assert_eq!(first.trends.len(), functions, "every function has a trend");
+    println!("list trends of {functions} functions ({} series) from the local AWS:", 2 * functions);
+    println!(
+        "  GetMetricData calls: {} (goal ⌈series/500⌉ = {goal}){}",
+        first.calls,
+        if first.calls as usize <= goal { "" } else { "  NOT MET" }
+    );
+    println!("  refresh, calls paced at 10/s: {elapsed:.1?}");
+    println!("  a second refresh within 10 minutes: {} calls", again.calls);
+    Ok(())
 }

@@ -51,6 +51,14 @@ pub fn check_qualifier(qualifier: &str) -> Result<(), String> {
     }
 }
 
+/// The region an ARN names (`arn:aws:lambda:eu-west-1:…` → `eu-west-1`); `None` for a
+/// plain name or a reference that is not a valid one.
+pub fn arn_region(reference: &str) -> Option<&str> {
+    parse(reference)?;
+    let rest = reference.strip_prefix("arn:")?;
+    rest.split(':').nth(2)
+}
+
 fn parse(reference: &str) -> Option<FunctionReference<'_>> {
     if reference.is_empty() || reference.len() > MAX_REFERENCE_LENGTH {
         return None;
@@ -134,6 +142,14 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arn_names_its_region_and_a_name_none() {
+        assert_eq!(arn_region("arn:aws:lambda:eu-west-1:123456789012:function:orders:live"), Some("eu-west-1"));
+        assert_eq!(arn_region("orders"), None);
+        assert_eq!(arn_region("123456789012:function:orders"), None);
+        assert_eq!(arn_region("arn:aws:lambda:eu-west-1:123456789012:function:bad name"), None);
+    }
 
     #[test]
     fn a_change_names_the_function_itself_not_a_version_or_alias() {

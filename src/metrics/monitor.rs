@@ -23,7 +23,7 @@ use super::query::{
 };
 use super::saved::{self, chart_key, SavedChart};
 use crate::aws::AwsConnection;
-use crate::functions::names::{check_function_name, check_qualifier};
+use crate::functions::names::{arn_region, check_function_name, check_qualifier};
 use crate::functions::types::ConfigurationSection;
 use crate::functions::FunctionDetails;
 use crate::pacing::RateLimiter;
@@ -372,12 +372,27 @@ pub async fn read_monitor(
     now_ms: f64,
 ) -> Result<MetricsReading, Error> {
     check_monitor_request(request, now_ms)?;
+    check_in_region(scope, "function_name", [request.function_name.as_str()])?;
     let pacer = RateLimiter::for_metric_reads(&connection.scope());
     let client = connection.cloudwatch();
     match read_monitor_with(&client, &connection.endpoint_label(), &pacer, store, scope, request, now_ms).await {
         Ok(reading) => Ok(reading),
         Err(err) => Err(connection.explain(err).await),
     }
+}
+
+/// Metrics are read in the window's region: an ARN of another region would be read as the
+/// same-named function here, so it is refused at `field`.
+fn check_in_region<'a>(scope: &Scope, field: &str, references: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
+    for reference in references {
+        if let Some(region) = arn_region(reference.trim()).filter(|region| *region != scope.region) {
+            return Err(Error::InvalidFields(vec![FieldError::new(
+                field,
+                format!("{reference} is in {region}; this window reads {}. Switch the region to see it.", scope.region),
+            )]));
+        }
+    }
+    Ok(())
 }
 
 /// The Monitor tab's last saved reading of this function and range, from the store alone;
@@ -546,6 +561,7 @@ pub async fn read_compare(
     now_ms: f64,
 ) -> Result<MetricsReading, Error> {
     check_compare_request(request, now_ms)?;
+    check_in_region(scope, "targets", request.targets.iter().map(|t| t.function_name.as_str()))?;
     let pacer = RateLimiter::for_metric_reads(&connection.scope());
     let client = connection.cloudwatch();
     match read_compare_with(&client, &connection.endpoint_label(), &pacer, store, scope, request, now_ms).await {
@@ -1265,6 +1281,24 @@ mod tests {
              neighbours."
         );
         assert_eq!(checked_trend_names(&many[..1000]).unwrap().len(), 1000);
+    }
+
+    #[test]
+    fn an_arn_of_another_region_is_refused_at_its_field() {
+        let scope = Scope { profile: "work".into(), region: "eu-west-1".into() };
+        let here = "arn:aws:lambda:eu-west-1:123456789012:function:orders";
+        let there = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        assert!(check_in_region(&scope, "targets", ["orders", here]).is_ok());
+        match check_in_region(&scope, "targets", ["orders", there]) {
+            Err(Error::InvalidFields(fields)) => {
+                assert_eq!(fields[0].field, "targets");
+                assert_eq!(
+                    fields[0].message,
+                    format!("{there} is in us-east-1; this window reads eu-west-1. Switch the region to see it.")
+                );
+            }
+            other => panic!("expected a field error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -95,6 +95,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 101)]
         rounds: usize,
     },
+    /// GetMetricData calls for the list trends of many functions, from the local AWS.
+    TrendCalls {
+        #[arg(long, default_value_t = 1000)]
+        functions: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -129,6 +134,9 @@ fn main() -> ExitCode {
             in_runtime(async move { bench::sdk_invoke_server().await.map(|()| ExitCode::SUCCESS) })
         }
         DevCommand::Bench(BenchCommand::Chart { rounds }) => bench::chart(rounds).map(|()| ExitCode::SUCCESS),
+        DevCommand::Bench(BenchCommand::TrendCalls { functions }) => {
+            in_runtime(async move { bench::trend_calls(functions).await.map(|()| ExitCode::SUCCESS) })
+        }
         DevCommand::StaticPage { out } => std::fs::write(&out, static_page::first_screen_html(10_000))
             .map(|()| ExitCode::SUCCESS)
             .map_err(|e| format!("cannot write {}: {e}", out.display()).into()),
