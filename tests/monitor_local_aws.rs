@@ -205,7 +205,10 @@ async fn a_comparison_reads_each_function_on_one_chart() {
     invoke(&local, &names[1], 4, 0).await;
 
     let request = CompareRequest {
-        targets: names.iter().map(|name| CompareTarget { function_name: name.clone(), qualifier: None }).collect(),
+        targets: names
+            .iter()
+            .map(|name| CompareTarget { function_name: name.clone(), qualifier: None, executed_version: None })
+            .collect(),
         metric: LambdaMetric::Invocations,
         statistic: Statistic::Sum,
         range: "1h".into(),

@@ -116,6 +116,10 @@ pub struct CompareTarget {
     pub function_name: String,
     /// Blank means none.
     pub qualifier: Option<String>,
+    /// With `qualifier` an alias: only the invocations it routed to this version (one side
+    /// of a weighted alias; CloudWatch's `ExecutedVersion`). Blank means all of them.
+    #[serde(default)]
+    pub executed_version: Option<String>,
 }
 
 /// One metric and statistic of 2 to 10 functions, versions or aliases on one chart.
@@ -206,28 +210,36 @@ impl Plan {
     }
 }
 
-/// A function and its qualifier, checked.
+/// A function and its qualifier, checked (and, in a comparison, the version an alias
+/// routed to).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Target {
     name: String,
     qualifier: Option<String>,
+    executed_version: Option<String>,
 }
 
 impl Target {
-    /// `orders`, or `orders:live`: how legends and keys name it.
+    /// `orders`, `orders:live`, or `orders:live@2` (what live routed to version 2): how
+    /// legends and keys name it.
     fn label(&self) -> String {
-        match &self.qualifier {
-            Some(qualifier) => format!("{}:{qualifier}", self.name),
-            None => self.name.clone(),
+        let mut label = self.name.clone();
+        if let Some(qualifier) = &self.qualifier {
+            label = format!("{label}:{qualifier}");
         }
+        if let Some(version) = &self.executed_version {
+            label = format!("{label}@{version}");
+        }
+        label
     }
 
     fn spec(&self, metric: LambdaMetric, statistic: Statistic) -> SeriesSpec {
-        let spec = SeriesSpec::new(self.name.clone(), metric, statistic);
-        match &self.qualifier {
-            Some(qualifier) => spec.qualified(qualifier.clone()),
-            None => spec,
+        let mut spec = SeriesSpec::new(self.name.clone(), metric, statistic);
+        if let Some(qualifier) = &self.qualifier {
+            spec = spec.qualified(qualifier.clone());
         }
+        spec.executed_version = self.executed_version.clone();
+        spec
     }
 }
 
@@ -260,11 +272,21 @@ fn compare_plan(request: &CompareRequest, now_ms: f64) -> Result<Plan, Error> {
     }
     let mut targets: Vec<Target> = Vec::new();
     for typed in &request.targets {
-        let Some(target) =
+        let Some(mut target) =
             checked_target(("targets", "targets"), &typed.function_name, typed.qualifier.as_deref(), &mut problems)
         else {
             continue;
         };
+        let executed_version = typed.executed_version.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        if let Some(version) = executed_version {
+            match checked_executed_version(&target, version) {
+                Ok(()) => target.executed_version = Some(version.to_string()),
+                Err(message) => {
+                    problems.push(FieldError::new("targets", message));
+                    continue;
+                }
+            }
+        }
         if targets.contains(&target) {
             let message = format!("{} is listed twice: compare it once.", target.label());
             if !problems.iter().any(|problem| problem.message == message) {
@@ -287,6 +309,23 @@ fn compare_plan(request: &CompareRequest, now_ms: f64) -> Result<Plan, Error> {
     let labels: Vec<String> = targets.iter().map(Target::label).collect();
     let specs_label = format!("compare:{}:{}", metric_key(request.metric), request.statistic.stat());
     Ok(Plan::new(labels, specs_label, &range_label, range, specs.collect()))
+}
+
+/// A version an alias routed to: a published version of a target named with its alias.
+fn checked_executed_version(target: &Target, version: &str) -> Result<(), String> {
+    let label = format!("{}@{version}", target.label());
+    match &target.qualifier {
+        None => {
+            Err(format!("{label}: only an alias routes to versions; name it, e.g. {}:live@{version}.", target.name))
+        }
+        Some(qualifier) if qualifier.chars().all(|c| c.is_ascii_digit()) => {
+            Err(format!("{label}: {qualifier} is a version, not an alias; compare {}:{version} instead.", target.name))
+        }
+        Some(_) if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit()) => {
+            Err(format!("{label}: an alias routes to published versions, e.g. @2."))
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 /// A function name (a name, an ARN, or `name:qualifier`) and a qualifier as typed, checked:
@@ -316,9 +355,11 @@ fn checked_target(
             ));
             None
         }
-        (own, qualifier) => {
-            Some(Target { name: reference.name.to_string(), qualifier: qualifier.or(own).map(str::to_string) })
-        }
+        (own, qualifier) => Some(Target {
+            name: reference.name.to_string(),
+            qualifier: qualifier.or(own).map(str::to_string),
+            executed_version: None,
+        }),
     }
 }
 
@@ -949,7 +990,11 @@ mod tests {
     }
 
     fn target(function_name: &str, qualifier: Option<&str>) -> CompareTarget {
-        CompareTarget { function_name: function_name.into(), qualifier: qualifier.map(Into::into) }
+        CompareTarget {
+            function_name: function_name.into(),
+            qualifier: qualifier.map(Into::into),
+            executed_version: None,
+        }
     }
 
     fn compare(targets: Vec<CompareTarget>, statistic: Statistic) -> CompareRequest {
@@ -1041,7 +1086,7 @@ mod tests {
 
         let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders:live";
         let (plan, target) = monitor_plan(&monitor(arn, None, "3h"), NOW).unwrap();
-        assert_eq!(target, Target { name: "orders".into(), qualifier: Some("live".into()) });
+        assert_eq!(target, Target { name: "orders".into(), qualifier: Some("live".into()), executed_version: None });
         assert_eq!(plan.key, "monitor:orders%3Alive:3h");
         assert!(plan.specs.iter().all(|s| s.dimensions()[1] == ("Resource", "orders:live".to_string())));
 
@@ -1281,6 +1326,50 @@ mod tests {
              neighbours."
         );
         assert_eq!(checked_trend_names(&many[..1000]).unwrap().len(), 1000);
+    }
+
+    #[test]
+    fn a_comparison_can_split_a_weighted_alias_by_the_version_it_routed_to() {
+        let target = |name: &str, qualifier: Option<&str>, version: Option<&str>| CompareTarget {
+            function_name: name.into(),
+            qualifier: qualifier.map(Into::into),
+            executed_version: version.map(Into::into),
+        };
+        let request = CompareRequest {
+            targets: vec![target("orders", Some("live"), Some("1")), target("orders", Some("live"), Some("2"))],
+            metric: LambdaMetric::Errors,
+            statistic: Statistic::Sum,
+            range: "3h".into(),
+        };
+        let plan = compare_plan(&request, NOW).unwrap();
+        let labels: Vec<&str> = plan.specs.iter().map(|spec| spec.label.as_str()).collect();
+        assert_eq!(labels, ["orders:live@1", "orders:live@2"]);
+        assert_eq!(
+            plan.specs[1].dimensions(),
+            [
+                ("FunctionName", "orders".to_string()),
+                ("Resource", "orders:live".to_string()),
+                ("ExecutedVersion", "2".to_string())
+            ]
+        );
+
+        let refused =
+            |targets: Vec<CompareTarget>| match compare_plan(&CompareRequest { targets, ..request.clone() }, NOW) {
+                Err(Error::InvalidFields(fields)) => fields.into_iter().map(|f| f.message).collect::<Vec<_>>(),
+                other => panic!("expected field errors, got {other:?}"),
+            };
+        assert_eq!(
+            refused(vec![target("orders", None, Some("2")), target("billing", None, None)]),
+            ["orders@2: only an alias routes to versions; name it, e.g. orders:live@2."]
+        );
+        assert_eq!(
+            refused(vec![target("orders", Some("3"), Some("2")), target("billing", None, None)]),
+            ["orders:3@2: 3 is a version, not an alias; compare orders:2 instead."]
+        );
+        assert_eq!(
+            refused(vec![target("orders", Some("live"), Some("$LATEST")), target("billing", None, None)]),
+            ["orders:live@$LATEST: an alias routes to published versions, e.g. @2."]
+        );
     }
 
     #[test]

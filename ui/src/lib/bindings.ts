@@ -361,6 +361,11 @@ export type CompareTarget = {
 	function_name: string,
 	/**  Blank means none. */
 	qualifier: string | null,
+	/**
+	 *  With `qualifier` an alias: only the invocations it routed to this version (one side
+	 *  of a weighted alias; CloudWatch's `ExecutedVersion`). Blank means all of them.
+	 */
+	executed_version?: string | null,
 };
 
 /**  What differs between two invocations (`before` is the older one, as chosen). */

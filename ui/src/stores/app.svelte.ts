@@ -180,7 +180,7 @@ export class AppStore {
     if (names.length < 2 || names.length > MAX_COMPARED) return;
     this.navigate({ function: names[0], tab: "monitor" });
     this.monitor.show(names[0]);
-    return this.monitor.openCompare(names.map((name) => ({ function_name: name, qualifier: null })));
+    return this.monitor.openCompare(names.map((name) => ({ function_name: name, qualifier: null, executed_version: null })));
   }
 
   /**

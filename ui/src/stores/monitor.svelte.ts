@@ -50,20 +50,23 @@ function sameLayout(a: ChartLayout, b: ChartLayout): boolean {
   return a.width_px === b.width_px && a.height_px === b.height_px && a.theme === b.theme;
 }
 
-/** The name a comparison's series is labelled with: `fn` or `fn:qualifier`. */
+/** The name a comparison's series is labelled with: `fn`, `fn:qualifier`, `fn:alias@version`. */
 export function targetName(target: CompareTarget): string {
-  return target.qualifier ? `${target.function_name}:${target.qualifier}` : target.function_name;
+  const qualified = target.qualifier ? `${target.function_name}:${target.qualifier}` : target.function_name;
+  return target.executed_version ? `${qualified}@${target.executed_version}` : qualified;
 }
 
-/** Reads `orders` or `orders:live` back into a target. */
+/** Reads `orders`, `orders:live` or `orders:live@2` (what live routed to version 2) back into a target. */
 export function parseTarget(text: string): CompareTarget {
   const trimmed = text.trim();
+  const at = trimmed.lastIndexOf("@");
+  const [reference, executed] = at > 0 ? [trimmed.slice(0, at), trimmed.slice(at + 1) || null] : [trimmed, null];
   // An ARN keeps its colons: only a name's last `:part` is a qualifier.
-  if (trimmed.startsWith("arn:")) return { function_name: trimmed, qualifier: null };
-  const at = trimmed.lastIndexOf(":");
-  return at > 0
-    ? { function_name: trimmed.slice(0, at), qualifier: trimmed.slice(at + 1) || null }
-    : { function_name: trimmed, qualifier: null };
+  if (reference.startsWith("arn:")) return { function_name: reference, qualifier: null, executed_version: executed };
+  const colon = reference.lastIndexOf(":");
+  return colon > 0
+    ? { function_name: reference.slice(0, colon), qualifier: reference.slice(colon + 1) || null, executed_version: executed }
+    : { function_name: reference, qualifier: null, executed_version: executed };
 }
 
 /** One set of charts on screen: what it shows, its reading, and the state of reading it. */

@@ -177,8 +177,8 @@ describe("MonitorStore", () => {
     await settle();
     await settle();
     await store.openCompare([
-      { function_name: "orders", qualifier: null },
-      { function_name: "orders", qualifier: "live" },
+      { function_name: "orders", qualifier: null, executed_version: null },
+      { function_name: "orders", qualifier: "live", executed_version: null },
     ]);
     expect(store.compared.view?.drawn[0].svg).toBe("<svg>fresh</svg>");
     await store.changeCompare({ metric: "duration" });
@@ -233,10 +233,12 @@ describe("MonitorStore", () => {
 
 describe("compare targets", () => {
   it("reads name:qualifier, keeping an ARN whole", () => {
-    expect(parseTarget(" orders:live ")).toEqual({ function_name: "orders", qualifier: "live" });
-    expect(parseTarget("orders")).toEqual({ function_name: "orders", qualifier: null });
+    expect(parseTarget(" orders:live ")).toEqual({ function_name: "orders", qualifier: "live", executed_version: null });
+    expect(parseTarget("orders")).toEqual({ function_name: "orders", qualifier: null, executed_version: null });
+    expect(parseTarget("orders:live@2")).toEqual({ function_name: "orders", qualifier: "live", executed_version: "2" });
     const arn = "arn:aws:lambda:us-east-1:000000000000:function:orders";
-    expect(parseTarget(arn)).toEqual({ function_name: arn, qualifier: null });
-    expect(targetName({ function_name: "orders", qualifier: "3" })).toBe("orders:3");
+    expect(parseTarget(arn)).toEqual({ function_name: arn, qualifier: null, executed_version: null });
+    expect(targetName({ function_name: "orders", qualifier: "3", executed_version: null })).toBe("orders:3");
+    expect(targetName(parseTarget("orders:live@2"))).toBe("orders:live@2");
   });
 });
