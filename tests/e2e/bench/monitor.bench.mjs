@@ -57,10 +57,12 @@ try {
 
   const online = [];
   const offline = [];
+  let reachable = true;
   for (let round = 0; round < ROUNDS; round++) {
     for (const [times, connected] of [[online, true], [offline, false]]) {
-      if (connected) await proxy.restore();
-      else await proxy.cut();
+      if (connected && !reachable) await proxy.restore();
+      if (!connected && reachable) await proxy.cut();
+      reachable = connected;
       for (const name of FUNCTIONS) {
         times.push(await session.executeAsync(CLICK_AND_TIME, [name, ALWAYS_DRAWN]));
         // Let the fresh read (or its failure) end before the next click.
