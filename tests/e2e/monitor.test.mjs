@@ -211,7 +211,11 @@ describe("metrics and charts", { timeout: 600_000 }, () => {
     await click(session, "[data-testid=export-save]");
     const message = await session.waitFor("the path error", () => textOf(session, "[data-testid=field-error-path]"));
     assert.match(message, /does not exist/);
-    await session.keys("\uE00C"); // Escape closes the dialog
+    // Escape from the field closes the dialog, keeping nothing written.
+    await (await session.find("[data-testid=export-path]")).click();
+    await session.keys("\uE00C");
+    await session.waitFor("the dialog closed", async () => ((await session.findAll("[data-testid=export-dialog]")).length === 0 ? true : null));
+    assert.ok(!existsSync("/nonexistent/lambda-deck/x.csv"));
   });
 
   it("changes the range, refuses a bad one at the field, and zooms into a dragged range", async () => {
