@@ -319,7 +319,18 @@ describe("the live tail window", { timeout: 420_000 }, () => {
     let id = await open();
     execFileSync("xdotool", ["windowmove", id, "210", "130", "windowsize", id, "900", "560"]);
     await session.waitFor("the window to move", async () => (windowGeometry(id).x === 210 && windowGeometry(id).width === 900 ? true : null));
-    await sleep(1_500); // the geometry is written once the window has settled
+    // The app writes the geometry once the window has settled (half a second after the
+    // last move): wait until its file has it (a loaded machine is slower), then close.
+    const stateFile = join(app.dataDir, "window-state.json");
+    const written = () => {
+      try {
+        const states = JSON.parse(readFileSync(stateFile, "utf8"));
+        return Object.entries(states).some(([label, s]) => label !== "main" && s.x === 210 && s.y === 130);
+      } catch {
+        return false; // not written yet, or being written
+      }
+    };
+    await session.waitFor("the geometry written", async () => (written() ? true : null), 15_000).catch(() => sleep(1_500));
     const handles = await session.windowHandles();
     await session.switchToWindow(handles.find((h) => h !== mainWindow));
     await (await session.find("[data-testid=close-tail]")).click().catch(() => {});
