@@ -706,7 +706,7 @@ async fn read_or_saved(
 /// Why a failed reading shows the saved one: AWS could not be read, for a reason the user
 /// cannot fix by changing what they asked. `None` for the rest (bad input, a bug, a
 /// cancel), which are errors.
-fn why_saved_instead(err: &Error) -> Option<String> {
+pub fn why_saved_instead(err: &Error) -> Option<String> {
     match err {
         Error::Network { .. } => Some("Cannot reach AWS".into()),
         Error::Credentials(_) => Some("The credentials were not accepted".into()),

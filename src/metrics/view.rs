@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::chart::{check_layout, render_png, render_svg, to_csv, ChartData, ChartLayout, PlotMapping};
 use super::monitor::{
     check_compare_request, check_monitor_request, read_compare, read_monitor, saved_compare, saved_monitor,
-    CompareRequest, MetricsReading, MonitorRequest,
+    why_saved_instead, CompareRequest, MetricsReading, MonitorRequest,
 };
 use crate::aws::AwsConnection;
 use crate::scope::Scope;
@@ -103,20 +103,18 @@ pub async fn read_and_draw(
             ChartSource::Compare { request } => read_compare(&connection, store, scope, request, now_ms).await,
         }
     };
+    // The readers fall back to saved charts themselves once connected; building the
+    // connection can fail the same ways (expired SSO, no network) before that, and is
+    // answered the same way.
     let reading = match read.await {
         Ok(reading) => reading,
-        // The readers fall back to saved charts themselves once connected; building the
-        // connection can fail the same ways (expired SSO, no network) before that.
-        Err(error @ (Error::Network { .. } | Error::Credentials(_))) => {
-            match saved_reading(store, scope, source).await? {
-                Some(mut saved) => {
-                    saved.notice = Some(format!("{error} Showing the charts saved {}.", saved_age_text(&saved)));
-                    saved
-                }
-                None => return Err(error),
-            }
+        Err(error) => {
+            let Some(why) = why_saved_instead(&error) else { return Err(error) };
+            let Some(mut saved) = saved_reading(store, scope, source).await? else { return Err(error) };
+            let age = saved.saved_age.clone().unwrap_or_else(|| "earlier".into());
+            saved.notice = Some(format!("{why}: showing the charts saved {age}."));
+            saved
         }
-        Err(error) => return Err(error),
     };
     draw(reading, layout)
 }
@@ -144,10 +142,6 @@ async fn saved_reading(
         ChartSource::Monitor { request } => saved_monitor(store, scope, request).await,
         ChartSource::Compare { request } => saved_compare(store, scope, request).await,
     }
-}
-
-fn saved_age_text(reading: &MetricsReading) -> String {
-    reading.saved_age.clone().unwrap_or_else(|| format!("at {}", reading.fetched_at))
 }
 
 /// Writes chart `chart_id` of the last reading of `source` (what the window shows) to
